@@ -1,0 +1,167 @@
+"""Fixtures shared by every app's tests: one user per role, a logged-in client per role."""
+
+import os
+import subprocess
+import sys
+import time
+
+import pytest
+from django.contrib.auth.models import Group
+
+from core.roles import ADMIN, COMMITTEE_MEMBER, CUSTOMER_OPS, PAFA, ROLES
+
+ROLE_USERNAMES = {
+    COMMITTEE_MEMBER: "t-committee",
+    CUSTOMER_OPS: "t-ops",
+    PAFA: "t-pafa",
+    ADMIN: "t-admin",
+}
+PASSWORD = "correct-horse-battery"
+
+
+def make_user(django_user_model, username: str, role: str | None, **extra):
+    user = django_user_model.objects.create_user(
+        username=username,
+        password=PASSWORD,
+        email=f"{username}@example.org",
+        is_staff=role == ADMIN,
+        **extra,
+    )
+    if role:
+        user.groups.add(Group.objects.get(name=role))
+    return user
+
+
+@pytest.fixture
+def role_users(db, django_user_model):
+    """A user in each role, keyed by role name, plus 'none' for a user without a role."""
+    users = {role: make_user(django_user_model, ROLE_USERNAMES[role], role) for role in ROLES}
+    users["none"] = make_user(django_user_model, "t-norole", None)
+    return users
+
+
+@pytest.fixture
+def client_for(client, role_users):
+    """client_for(role) returns a test client logged in as that role's user."""
+    from django.test import Client
+
+    def _client(role):
+        c = Client()
+        c.force_login(role_users[role])
+        return c
+
+    return _client
+
+
+@pytest.fixture
+def committee_user(role_users):
+    return role_users[COMMITTEE_MEMBER]
+
+
+@pytest.fixture
+def ops_user(role_users):
+    return role_users[CUSTOMER_OPS]
+
+
+@pytest.fixture
+def pafa_user(role_users):
+    return role_users[PAFA]
+
+
+@pytest.fixture
+def admin_user_(role_users):
+    return role_users[ADMIN]
+
+
+def _is_transactional(request) -> bool:
+    marker = request.node.get_closest_marker("django_db")
+    return bool(
+        (marker and marker.kwargs.get("transaction"))
+        or {"transactional_db", "live_server"} & set(request.fixturenames)
+    )
+
+
+@pytest.fixture(autouse=True)
+def _roles_survive_flush(request):
+    """Transactional tests flush the database after each test, and with it the groups that
+    the data migrations made; put them back from the same tables the migrations use."""
+    if _is_transactional(request):
+        request.getfixturevalue("transactional_db")
+        from core.roles import sync_all_roles
+
+        sync_all_roles()
+
+
+@pytest.fixture(autouse=True)
+def _celery_in_process_unless_worker(request):
+    """Tasks run in-process unless the test is marked `worker` (a real worker and broker)."""
+    from kvi_portal.celery import app
+
+    eager = request.node.get_closest_marker("worker") is None
+    previous = app.conf.task_always_eager
+    app.conf.task_always_eager = eager or previous
+    yield
+    app.conf.task_always_eager = previous
+
+
+@pytest.fixture(scope="session")
+def celery_worker_process(django_db_setup):
+    """A real `celery worker` process on the configured broker, using the test database."""
+    from django.conf import settings
+    from django.db import connection
+
+    broker = os.environ.get("CELERY_BROKER_URL")
+    if not broker:
+        pytest.skip("needs CELERY_BROKER_URL (a real broker); .ci/run sets it")
+    if connection.vendor == "sqlite":
+        pytest.skip("a worker process cannot share an in-memory SQLite test database")
+    db = connection.settings_dict
+    env = {
+        **os.environ,
+        "DATABASE_URL": f"postgres://{db['USER']}@{db['HOST']}:{db['PORT']}/{db['NAME']}",
+        "CELERY_TASK_ALWAYS_EAGER": "false",
+    }
+    proc = subprocess.Popen(
+        [
+            sys.executable,
+            "-m",
+            "celery",
+            "-A",
+            "kvi_portal",
+            "worker",
+            "--pool",
+            "solo",
+            "--concurrency",
+            "1",
+            "--loglevel",
+            "INFO",
+            "--hostname",
+            "kvi-test-worker@%h",
+            "--queues",
+            ",".join(settings.WORKER_QUEUES),
+            "--without-heartbeat",
+            "--without-gossip",
+            "--without-mingle",
+        ],
+        env=env,
+        stdout=subprocess.PIPE,
+        stderr=subprocess.STDOUT,
+        text=True,
+    )
+    from kvi_portal.celery import app
+
+    deadline = time.monotonic() + 60
+    while time.monotonic() < deadline:
+        if proc.poll() is not None:
+            raise RuntimeError("celery worker exited early:\n" + proc.stdout.read())
+        if app.control.ping(timeout=1.0):
+            break
+    else:
+        proc.kill()
+        raise RuntimeError("celery worker did not answer a ping within 60 s")
+    yield proc
+    proc.terminate()
+    try:
+        proc.wait(timeout=20)
+    except subprocess.TimeoutExpired:
+        proc.kill()

@@ -1,0 +1,22 @@
+from importlib import import_module
+from importlib.util import find_spec
+
+from django.conf import settings
+from django.core.management.base import BaseCommand
+from django.db import transaction
+
+
+class Command(BaseCommand):
+    help = "Load the demo data of every app (idempotent: a second run changes nothing)."
+
+    def handle(self, *args, **options):
+        with transaction.atomic():
+            for app in settings.LOCAL_APPS:
+                if find_spec(f"{app}.demo"):
+                    import_module(f"{app}.demo").load(stdout=self.stdout)
+                    self.stdout.write(f"demo data: {app}")
+        from core.demo import DEMO_PASSWORD, DEMO_USERS
+
+        self.stdout.write(self.style.SUCCESS(f"Demo logins (password for all: {DEMO_PASSWORD}):"))
+        for username, _name, role, _email in DEMO_USERS:
+            self.stdout.write(f"  {username:<10} {role or 'party user (sees only its own plans)'}")

@@ -1,0 +1,12 @@
+"""What each role may do with the shared records."""
+
+from core.roles import ADMIN, COMMITTEE_MEMBER, CUSTOMER_OPS, PAFA, full_access, view_only
+
+MODELS = ["constituency", "organisation", "committee"]
+
+ROLE_PERMISSIONS = {
+    COMMITTEE_MEMBER: view_only(MODELS),
+    CUSTOMER_OPS: view_only(MODELS) + ["add_organisation", "change_organisation"],
+    PAFA: view_only(MODELS),
+    ADMIN: full_access(MODELS) + ["view_workerheartbeat"],
+}

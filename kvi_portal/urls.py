@@ -1,0 +1,21 @@
+from django.contrib import admin
+from django.contrib.auth import views as auth_views
+from django.urls import include, path
+
+from core import views as core_views
+
+urlpatterns = [
+    path("", core_views.home, name="home"),
+    path("no-role/", core_views.no_role, name="no_role"),
+    path("healthz", core_views.healthz, name="healthz"),
+    path("accounts/login/", auth_views.LoginView.as_view(), name="login"),
+    path("accounts/logout/", auth_views.LogoutView.as_view(), name="logout"),
+    path("kvis/", include("kvis.urls")),
+    path("issues/", include("issues.urls")),
+    path("surveys/", include("surveys.urls")),
+    path("plans/", include("performance_plans.urls")),
+    path("admin/", admin.site.urls),
+]
+
+admin.site.site_header = "KVI Portal administration"
+admin.site.site_title = "KVI Portal admin"

@@ -1,0 +1,6 @@
+from django.apps import AppConfig
+
+
+class KvisConfig(AppConfig):
+    name = "kvis"
+    verbose_name = "KVIs"
