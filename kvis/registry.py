@@ -1,0 +1,78 @@
+"""How other apps plug into the KVI app without the KVI app importing them.
+
+Register apps call these from their `AppConfig.ready()`:
+
+- `register_rule(key, label, provider)`: a measure whose kind is "register" names a rule key;
+  its suggested RAG for a month comes from `provider(month) -> Suggestion`.
+- `register_pack_section(PackSection(...))`: a section of the monthly committee pack.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from dataclasses import dataclass, field
+from datetime import date
+
+from kvis.rules import Suggestion
+
+RuleProvider = Callable[[date], Suggestion]
+
+
+@dataclass(frozen=True)
+class RegisteredRule:
+    key: str
+    label: str
+    provider: RuleProvider
+
+
+_rules: dict[str, RegisteredRule] = {}
+
+
+def register_rule(key: str, label: str, provider: RuleProvider) -> None:
+    """Make `provider` the source of suggestions for measures with rule key `key`."""
+    _rules[key] = RegisteredRule(key=key, label=label, provider=provider)
+
+
+def rule(key: str) -> RegisteredRule | None:
+    """The registered rule for `key`, or None when no installed app provides it."""
+    return _rules.get(key)
+
+
+def rule_choices() -> list[tuple[str, str]]:
+    """(key, label) of every registered rule, for forms and the admin."""
+    return sorted((r.key, r.label) for r in _rules.values())
+
+
+@dataclass(frozen=True)
+class PackSection:
+    """A section of the monthly pack: a template and the data it shows for a committee-month.
+
+    `context(committee, month)` returns a dict for `template_name`; `committees` limits the
+    section to committee codes (empty: every committee); `order` places it in the pack.
+    """
+
+    key: str
+    title: str
+    template_name: str
+    context: Callable
+    order: int = 100
+    committees: tuple[str, ...] = field(default_factory=tuple)
+
+    def applies_to(self, committee_code: str) -> bool:
+        return not self.committees or committee_code in self.committees
+
+
+_pack_sections: dict[str, PackSection] = {}
+
+
+def register_pack_section(section: PackSection) -> None:
+    """Add (or replace) a pack section."""
+    _pack_sections[section.key] = section
+
+
+def pack_sections(committee_code: str) -> list[PackSection]:
+    """The sections for a committee's pack, in order."""
+    return sorted(
+        (s for s in _pack_sections.values() if s.applies_to(committee_code)),
+        key=lambda s: (s.order, s.key),
+    )
