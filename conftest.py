@@ -73,6 +73,12 @@ def admin_user_(role_users):
     return role_users[ADMIN]
 
 
+@pytest.fixture(autouse=True)
+def _fast_password_hashing(settings):
+    """PBKDF2 costs about 0.3 s per user; tests create many users and need no real hashing."""
+    settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
+
+
 def _is_transactional(request) -> bool:
     marker = request.node.get_closest_marker("django_db")
     return bool(

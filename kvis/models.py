@@ -21,10 +21,10 @@ class RagChoices(models.TextChoices):
 
 
 class KVIQuerySet(models.QuerySet):
-    def active_in(self, month: date) -> KVIQuerySet:
-        """KVIs active during the month starting on `month`."""
-        return self.filter(active_from__lte=month.replace(day=28)).filter(
-            models.Q(active_to__isnull=True) | models.Q(active_to__gte=month)
+    def active_between(self, first_month: date, last_month: date) -> KVIQuerySet:
+        """KVIs active at some point from `first_month` to the end of `last_month`."""
+        return self.filter(active_from__lte=last_month.replace(day=28)).filter(
+            models.Q(active_to__isnull=True) | models.Q(active_to__gte=first_month)
         )
 
     def for_committee(self, committee) -> KVIQuerySet:
@@ -86,7 +86,9 @@ class MeasureKind(models.TextChoices):
     COUNT = "count", "Count against a threshold"
     SCORE = "score", "Score out of 10"
     MILESTONE = "milestone", "Milestone date"
+    PACE = "pace", "Updates keeping pace with quarters"
     REGISTER = "register", "Computed by a register"
+    NARRATIVE = "narrative", "Reported in words (no target yet)"
 
 
 class Frequency(models.TextChoices):
@@ -235,6 +237,19 @@ class RagSettings(models.Model):
             raise ValidationError("'Met' must start at or below 'Exceeded'.")
 
 
+def month_lock_error(month: date | None) -> ValidationError | None:
+    """The error to raise when `month` is locked (the last line of defence, e.g. the admin)."""
+    if month is None:
+        return None
+    period = ReportingPeriod.objects.filter(month=month, locked_at__isnull=False).first()
+    if period is None:
+        return None
+    return ValidationError(
+        f"{month:%B %Y} is locked: its pack was issued on {period.locked_at:%d %b %Y}. "
+        "Changes are refused."
+    )
+
+
 class ReportingPeriod(models.Model):
     """A calendar month. Locked once its pack is issued: its updates then refuse edits."""
 
@@ -287,6 +302,20 @@ class MeasureResult(models.Model):
 
     def __str__(self) -> str:
         return f"{self.measure} {self.month:%Y-%m}: {self.actual}"
+
+    def clean(self) -> None:
+        if error := month_lock_error(self.month):
+            raise error
+        if self.month and self.month.day != 1:
+            raise ValidationError({"month": "A reporting month is given by its first day."})
+        if self.measure_id and self.actual is not None:
+            kind = self.measure.kind
+            if kind == MeasureKind.PERCENTAGE and not 0 <= self.actual <= 100:
+                raise ValidationError({"actual": "A percentage must be between 0 and 100."})
+            if kind == MeasureKind.SCORE and not 0 <= self.actual <= 10:
+                raise ValidationError({"actual": "A score must be between 0 and 10."})
+            if kind in (MeasureKind.COUNT, MeasureKind.PACE) and self.actual < 0:
+                raise ValidationError({"actual": "A count cannot be negative."})
 
 
 class UpdateStatus(models.TextChoices):
@@ -399,6 +428,8 @@ class KVIUpdate(models.Model):
         """Back to the owner for changes."""
 
     def clean(self) -> None:
+        if not self.corrected_after_issue and (error := month_lock_error(self.month)):
+            raise error
         if self.month and self.month.day != 1:
             raise ValidationError({"month": "A reporting month is given by its first day."})
         if self.is_overridden and not self.override_justification.strip():

@@ -151,6 +151,27 @@ def milestone_rag(
     return Suggestion(Rag.GREEN, f"On track; due {due:%d %b %Y}, in {left} days.")
 
 
+def quarters_ended(month: date) -> int:
+    """Financial-year quarters (April start) that have ended by the end of `month`: 0 in April
+    and May, 1 from June, 2 from September, 3 from December, 4 in March."""
+    return (month.month - 4) % 12 // 3 + (1 if month.month in (6, 9, 12, 3) else 0)
+
+
+def pace_rag(delivered: int | None, month: date) -> Suggestion:
+    """Financial updates (at least four a year): Green when the updates delivered this
+    financial year keep pace with the quarters ended, Amber one behind, Red two or more."""
+    if delivered is None:
+        return Suggestion(Rag.NOT_REPORTED, "No count of updates delivered for this month.")
+    expected = quarters_ended(month)
+    behind = expected - delivered
+    text = f"{delivered} updates delivered this financial year; {expected} quarters have ended"
+    if behind <= 0:
+        return Suggestion(Rag.GREEN, f"{text}: on pace.")
+    if behind == 1:
+        return Suggestion(Rag.AMBER, f"{text}: one update behind.")
+    return Suggestion(Rag.RED, f"{text}: {behind} updates behind.")
+
+
 def worst(suggestions: list[Suggestion]) -> Suggestion:
     """Combine measure suggestions into a KVI suggestion: the worst reported RAG wins and its
     explanation leads; with nothing reported the KVI is not reported."""

@@ -6,7 +6,14 @@ import uuid
 from django.urls import URLPattern, URLResolver, get_resolver
 from django.urls.resolvers import RegexPattern, RoutePattern
 
-SAMPLE = {"int": "1", "str": "x", "slug": "x", "path": "x", "uuid": str(uuid.UUID(int=1))}
+SAMPLE = {
+    "int": "1",
+    "str": "x",
+    "slug": "x",
+    "path": "x",
+    "uuid": str(uuid.UUID(int=1)),
+    "month": "2020-11",
+}
 
 
 def _route_sample(route: str) -> str:

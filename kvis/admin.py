@@ -1,0 +1,132 @@
+from django.contrib import admin
+from django.db.models import Max
+from simple_history.admin import SimpleHistoryAdmin
+
+from kvis.models import (
+    KVI,
+    Commitment,
+    KVIUpdate,
+    Measure,
+    MeasureResult,
+    RagSettings,
+    ReportingPeriod,
+    month_lock_error,
+)
+
+
+class CommitmentInline(admin.TabularInline):
+    model = Commitment
+    extra = 0
+
+
+class MeasureInline(admin.StackedInline):
+    model = Measure
+    extra = 0
+    show_change_link = True
+    fields = [
+        "position",
+        "name",
+        "kind",
+        "target_value",
+        "target_date",
+        "target_text",
+        "direction",
+        "rule_key",
+        "frequency",
+    ]
+
+
+@admin.register(KVI)
+class KVIAdmin(SimpleHistoryAdmin):
+    list_display = ["code", "title", "owner", "active_from", "active_to"]
+    list_filter = ["committees"]
+    search_fields = ["code", "title"]
+    inlines = [CommitmentInline, MeasureInline]
+
+
+@admin.register(Measure)
+class MeasureAdmin(SimpleHistoryAdmin):
+    list_display = ["name", "kvi", "kind", "target_display", "frequency"]
+    list_filter = ["kind", "frequency", "kvi"]
+    search_fields = ["name", "kvi__code"]
+
+
+class LockedMonthReadOnly:
+    """Records of a locked month open read-only in the admin and cannot be deleted."""
+
+    def _locked(self, obj) -> bool:
+        if obj is None or getattr(obj, "corrected_after_issue", False):
+            return False
+        return month_lock_error(obj.month) is not None
+
+    def has_change_permission(self, request, obj=None):
+        return super().has_change_permission(request, obj) and not self._locked(obj)
+
+    def has_delete_permission(self, request, obj=None):
+        return super().has_delete_permission(request, obj) and not self._locked(obj)
+
+
+@admin.register(MeasureResult)
+class MeasureResultAdmin(LockedMonthReadOnly, SimpleHistoryAdmin):
+    list_display = ["measure", "month", "actual", "met_on", "source"]
+    list_filter = ["source", "month"]
+    search_fields = ["measure__name", "measure__kvi__code"]
+
+
+@admin.register(KVIUpdate)
+class KVIUpdateAdmin(LockedMonthReadOnly, SimpleHistoryAdmin):
+    list_display = [
+        "kvi",
+        "month",
+        "revision",
+        "status",
+        "suggested_rag",
+        "reported_rag",
+        "is_current",
+    ]
+    list_filter = ["status", "reported_rag", "month", "is_current"]
+    search_fields = ["kvi__code", "kvi__title"]
+    readonly_fields = [
+        "suggested_rag",
+        "suggestion_explanation",
+        "rag_settings_version",
+        "submitted_by",
+        "submitted_at",
+        "approved_by",
+        "approved_at",
+        "version",
+        "status",
+    ]
+
+
+@admin.register(ReportingPeriod)
+class ReportingPeriodAdmin(SimpleHistoryAdmin):
+    list_display = ["month", "locked_at", "locked_by", "lock_reason"]
+
+
+@admin.register(RagSettings)
+class RagSettingsAdmin(admin.ModelAdmin):
+    """Settings are versions: saving always adds a new version, so earlier suggestions keep
+    the version they were made with."""
+
+    list_display = [
+        "version",
+        "percentage_amber_tolerance",
+        "count_amber_tolerance",
+        "score_green_from",
+        "score_amber_from",
+        "score_exceeded_from",
+        "milestone_warning_days",
+        "created_at",
+        "created_by",
+    ]
+    readonly_fields = ["version", "created_at", "created_by"]
+
+    def save_model(self, request, obj, form, change):
+        obj.pk = None
+        obj.version = (RagSettings.objects.aggregate(v=Max("version"))["v"] or 0) + 1
+        obj.created_by = request.user
+        obj.save()
+
+    def has_delete_permission(self, request, obj=None):
+        return False

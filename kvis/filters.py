@@ -1,0 +1,40 @@
+import django_filters
+
+from core.models import Committee
+from kvis.models import KVI, KVIUpdate, RagChoices, UpdateStatus
+
+
+class BootstrapFilterSet(django_filters.FilterSet):
+    """Filter forms styled for Bootstrap's small inline controls."""
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        for field in self.form.fields.values():
+            css = "form-select" if hasattr(field, "choices") else "form-control"
+            field.widget.attrs.setdefault("class", f"{css} {css}-sm")
+
+
+class KVIFilter(BootstrapFilterSet):
+    committee = django_filters.ModelChoiceFilter(
+        field_name="committees", queryset=Committee.objects.all(), label="Committee"
+    )
+    title = django_filters.CharFilter(lookup_expr="icontains", label="Title contains")
+
+    class Meta:
+        model = KVI
+        fields = ["committee", "title"]
+
+
+class UpdateFilter(BootstrapFilterSet):
+    month = django_filters.DateFilter(
+        input_formats=["%Y-%m"], label="Month (YYYY-MM)", field_name="month"
+    )
+    status = django_filters.ChoiceFilter(choices=UpdateStatus.choices)
+    reported_rag = django_filters.ChoiceFilter(choices=RagChoices.choices, label="Reported RAG")
+    committee = django_filters.ModelChoiceFilter(
+        field_name="kvi__committees", queryset=Committee.objects.all(), label="Committee"
+    )
+
+    class Meta:
+        model = KVIUpdate
+        fields = ["month", "status", "reported_rag", "committee"]

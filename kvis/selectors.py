@@ -1,0 +1,229 @@
+"""Reads for the KVI pages: each returns data already joined for its page."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import date
+
+from django.db.models import Max, Prefetch, QuerySet
+
+from kvis import registry
+from kvis.models import (
+    KVI,
+    KVIUpdate,
+    Measure,
+    MeasureKind,
+    MeasureResult,
+    RagSettings,
+    ReportingPeriod,
+    UpdateStatus,
+)
+from kvis.rules import (
+    Rag,
+    Suggestion,
+    count_rag,
+    first_of_month,
+    kvi_year_months,
+    milestone_rag,
+    months_ending,
+    pace_rag,
+    percentage_rag,
+    score_rag,
+    worst,
+)
+
+
+def rag_settings_current() -> RagSettings:
+    """The RAG settings version in force (version 1 with defaults when none exists)."""
+    current = RagSettings.objects.order_by("-version").first()
+    return current or RagSettings.objects.create(version=1)
+
+
+def period_for(month: date) -> ReportingPeriod | None:
+    """The reporting period row for `month`, if it has one (only locked months need one)."""
+    return ReportingPeriod.objects.filter(month=month).first()
+
+
+def locked_months(months: list[date]) -> set[date]:
+    """Which of `months` are locked."""
+    return set(
+        ReportingPeriod.objects.filter(month__in=months, locked_at__isnull=False).values_list(
+            "month", flat=True
+        )
+    )
+
+
+def latest_reported_month() -> date | None:
+    """The most recent month that has any KVI update."""
+    return KVIUpdate.objects.aggregate(m=Max("month"))["m"]
+
+
+def kvis_for_listing(committee=None) -> QuerySet[KVI]:
+    """KVIs with their committees, optionally only those reporting to `committee`."""
+    qs = KVI.objects.prefetch_related("committees").select_related("owner")
+    return qs.for_committee(committee) if committee else qs
+
+
+@dataclass(frozen=True)
+class DashboardCell:
+    month: date
+    update: KVIUpdate | None
+
+    @property
+    def rag(self) -> Rag:
+        return Rag(self.update.reported_rag) if self.update else Rag.NOT_REPORTED
+
+
+@dataclass(frozen=True)
+class DashboardRow:
+    kvi: KVI
+    cells: list[DashboardCell]
+
+
+def dashboard(*, months: list[date], committee=None) -> list[DashboardRow]:
+    """KVIs × months with each month's current update. Two queries whatever the size."""
+    kvis = KVI.objects.active_between(months[0], months[-1]).order_by("display_order", "code")
+    kvis = kvis.only("id", "code", "title")
+    kvis = list(kvis.for_committee(committee) if committee else kvis)
+    updates = KVIUpdate.objects.current().in_months(months).filter(kvi__in=[k.id for k in kvis])
+    by_key = {
+        (u.kvi_id, u.month): u
+        for u in updates.only(
+            "id", "kvi_id", "month", "reported_rag", "status", "corrected_after_issue", "revision"
+        )
+    }
+    return [
+        DashboardRow(kvi=k, cells=[DashboardCell(m, by_key.get((k.id, m))) for m in months])
+        for k in kvis
+    ]
+
+
+def dashboard_months(*, kvi_year: int | None, end: date | None) -> list[date]:
+    """The dashboard's twelve months: a KVI year, or the twelve months ending at `end`."""
+    if kvi_year is not None:
+        return kvi_year_months(kvi_year)
+    end = end or latest_reported_month() or first_of_month(date.today())  # noqa: DTZ011
+    return months_ending(end, 12)
+
+
+def kvi_detail(code: str) -> KVI:
+    """A KVI with commitments, measures (with results) and committees."""
+    return (
+        KVI.objects.select_related("owner")
+        .prefetch_related(
+            "committees",
+            "commitments",
+            Prefetch("measures", queryset=Measure.objects.prefetch_related("results")),
+        )
+        .get(code=code)
+    )
+
+
+def kvi_updates(kvi: KVI) -> QuerySet[KVIUpdate]:
+    """Every update of a KVI, all revisions, newest month first."""
+    return kvi.updates.select_related("submitted_by", "approved_by", "created_by").order_by(
+        "-month", "-revision"
+    )
+
+
+def current_update(kvi: KVI, month: date) -> KVIUpdate | None:
+    """The current revision of a KVI's update for `month`."""
+    return (
+        KVIUpdate.objects.select_related("kvi", "submitted_by", "approved_by")
+        .filter(kvi=kvi, month=month, is_current=True)
+        .first()
+    )
+
+
+def approval_queue() -> QuerySet[KVIUpdate]:
+    """Submitted updates awaiting approval, oldest month first."""
+    return (
+        KVIUpdate.objects.current()
+        .filter(status=UpdateStatus.SUBMITTED)
+        .select_related("kvi", "submitted_by")
+        .order_by("month", "kvi__display_order", "kvi__code")
+    )
+
+
+def results_by_measure(kvi: KVI, month: date) -> dict[int, MeasureResult]:
+    """The month's results of a KVI's measures, keyed by measure id."""
+    return {r.measure_id: r for r in MeasureResult.objects.filter(measure__kvi=kvi, month=month)}
+
+
+def measure_suggestion(
+    measure: Measure,
+    month: date,
+    result: MeasureResult | None,
+    settings: RagSettings,
+) -> Suggestion:
+    """The rule for this measure's kind applied to its result for `month`."""
+    actual = result.actual if result else None
+    match measure.kind:
+        case MeasureKind.PERCENTAGE:
+            return percentage_rag(
+                actual,
+                measure.target_value,
+                higher_is_better=measure.higher_is_better,
+                amber_tolerance=settings.percentage_amber_tolerance,
+            )
+        case MeasureKind.COUNT:
+            return count_rag(
+                actual,
+                measure.target_value,
+                higher_is_better=measure.higher_is_better,
+                amber_tolerance=settings.count_amber_tolerance,
+            )
+        case MeasureKind.SCORE:
+            return score_rag(
+                actual,
+                green_from=settings.score_green_from,
+                amber_from=settings.score_amber_from,
+                exceeded_from=settings.score_exceeded_from,
+            )
+        case MeasureKind.MILESTONE:
+            return milestone_rag(
+                measure.target_date,
+                result.met_on if result else None,
+                as_of=_month_end(month),
+                warning_days=settings.milestone_warning_days,
+            )
+        case MeasureKind.PACE:
+            return pace_rag(None if actual is None else int(actual), month)
+        case MeasureKind.REGISTER:
+            registered = registry.rule(measure.rule_key)
+            if registered is None:
+                return Suggestion(
+                    Rag.NOT_REPORTED, f"No installed register provides the rule {measure.rule_key}."
+                )
+            return registered.provider(month)
+    return Suggestion(Rag.NOT_REPORTED, f"{measure.name}: no target to compare with.")
+
+
+def kvi_suggestion(
+    kvi: KVI, month: date, results: dict[int, MeasureResult] | None = None
+) -> tuple[Suggestion, RagSettings]:
+    """The KVI's suggested RAG for `month`: its measures' rules combined (worst wins)."""
+    settings = rag_settings_current()
+    results = results_by_measure(kvi, month) if results is None else results
+    measures = [m for m in kvi.measures.all() if m.kind != MeasureKind.NARRATIVE]
+    if not measures:
+        return Suggestion(Rag.NOT_REPORTED, "This KVI has no measure with a target."), settings
+    suggestions = [measure_suggestion(m, month, results.get(m.id), settings) for m in measures]
+    return worst(suggestions), settings
+
+
+def measure_trend(measure: Measure, months: list[date]) -> dict:
+    """Actual against target for each month, for the trend chart."""
+    results = {r.month: r.actual for r in measure.results.all()}
+    target = float(measure.target_value) if measure.target_value is not None else None
+    return {
+        "labels": [f"{m:%b %y}" for m in months],
+        "actual": [float(results[m]) if results.get(m) is not None else None for m in months],
+        "target": [target for _ in months],
+    }
+
+
+def _month_end(month: date) -> date:
+    from kvis.rules import add_months
+
+    return date.fromordinal(add_months(month, 1).toordinal() - 1)

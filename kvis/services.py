@@ -1,0 +1,288 @@
+"""Writes for KVIs: monthly updates and their workflow, results, period locks.
+
+Every write checks the reporting period's lock and the record's version, runs in one
+transaction, and leaves a history row (django-simple-history) naming who made it.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import date
+from decimal import Decimal
+
+from django.core.exceptions import ValidationError
+from django.db import IntegrityError, transaction
+from django.utils import timezone
+
+from kvis import selectors
+from kvis.models import (
+    KVI,
+    KVIUpdate,
+    Measure,
+    MeasureKind,
+    MeasureResult,
+    ReportingPeriod,
+    UpdateStatus,
+)
+from kvis.rules import Rag
+
+
+class ApplicationError(Exception):
+    """An expected refusal, with a message for the user."""
+
+    def __init__(self, message: str, *, current: dict | None = None):
+        super().__init__(message)
+        self.message = message
+        self.current = current or {}
+
+
+MONTH_LOCKED = (
+    "{month:%B %Y} is locked: its pack was issued on {locked_at:%d %b %Y}. "
+    "Changes are refused; an approver can record a correction after issue."
+)
+STALE_VERSION = (
+    "Someone else changed this update since you opened it (you had version {yours}, it is now "
+    "version {theirs}). Nothing was saved; the current values are shown below."
+)
+NOT_EDITABLE = "This update is {status}: only a draft can be edited. Return it to draft first."
+OVERRIDE_NEEDS_JUSTIFICATION = (
+    "The reported RAG differs from the suggested RAG: write a justification for the override."
+)
+CANNOT_APPROVE = "You do not have permission to approve KVI updates."
+NOT_SUBMITTED = "Only a submitted update can be approved; this one is {status}."
+NOT_DRAFT = "Only a draft can be submitted; this one is {status}."
+ALREADY_LOCKED = "{month:%B %Y} is already locked."
+CORRECTION_NEEDS_LOCK = "{month:%B %Y} is not locked: edit the update itself instead."
+CORRECTION_NEEDS_REASON = "Say why the issued update is being corrected."
+RESULT_NOT_MANUAL = "{measure} is computed by a register; its result cannot be entered."
+
+
+def ensure_month_open(month: date) -> None:
+    """Refuse when `month` is locked."""
+    period = selectors.period_for(month)
+    if period and period.is_locked:
+        raise ApplicationError(MONTH_LOCKED.format(month=month, locked_at=period.locked_at))
+
+
+def _ensure_editable(update: KVIUpdate) -> None:
+    if not update.corrected_after_issue:
+        ensure_month_open(update.month)
+
+
+def _ensure_version(update: KVIUpdate, expected_version: int | None) -> None:
+    if expected_version is not None and expected_version != update.version:
+        raise ApplicationError(
+            STALE_VERSION.format(yours=expected_version, theirs=update.version),
+            current={
+                "reported_rag": update.get_reported_rag_display(),
+                "last_update": update.last_update,
+                "drivers": update.drivers,
+                "next_update": update.next_update,
+                "status": update.get_status_display(),
+            },
+        )
+
+
+def _locked_for_update(update_id: int) -> KVIUpdate:
+    return KVIUpdate.objects.select_for_update().select_related("kvi").get(pk=update_id)
+
+
+def _save(update: KVIUpdate, by) -> None:
+    update.version += 1
+    update._change_reason = None
+    update._history_user = by
+    try:
+        update.full_clean()
+    except ValidationError as exc:
+        raise ApplicationError(" ".join(exc.messages)) from exc
+    update.save()
+
+
+@dataclass(frozen=True)
+class ResultInput:
+    measure_id: int
+    actual: Decimal | None
+    met_on: date | None = None
+    note: str = ""
+
+
+@transaction.atomic
+def result_save(
+    *,
+    measure: Measure,
+    month: date,
+    actual: Decimal | None,
+    met_on: date | None = None,
+    note: str = "",
+    source: str = MeasureResult.Source.ENTERED,
+    by=None,
+) -> MeasureResult | None:
+    """Record a measure's actual for `month`. Refused in a locked month and for measures that
+    a register computes."""
+    if measure.kind == MeasureKind.REGISTER:
+        raise ApplicationError(RESULT_NOT_MANUAL.format(measure=measure.name))
+    ensure_month_open(month)
+    result, _ = MeasureResult.objects.select_for_update().get_or_create(
+        measure=measure, month=month, defaults={"source": source}
+    )
+    result.actual, result.met_on, result.note, result.source = actual, met_on, note, source
+    result._history_user = by
+    try:
+        result.full_clean()
+    except ValidationError as exc:
+        raise ApplicationError(f"{measure.name}: {' '.join(exc.messages)}") from exc
+    result.save()
+    return result
+
+
+@transaction.atomic
+def update_save(
+    *,
+    kvi: KVI,
+    month: date,
+    by,
+    last_update: str,
+    drivers: str,
+    next_update: str,
+    figures: str = "",
+    reported_rag: str | None = None,
+    override_justification: str = "",
+    results: list[ResultInput] = (),
+    expected_version: int | None = None,
+) -> KVIUpdate:
+    """Create or edit the draft update of `kvi` for `month`, with its measure results.
+
+    The suggestion is recomputed from the results; `reported_rag` None follows it. An
+    override needs a justification. Refused in a locked month or on a stale version.
+    """
+    existing = selectors.current_update(kvi, month)
+    if existing:
+        update = _locked_for_update(existing.pk)
+        _ensure_version(update, expected_version)
+        _ensure_editable(update)
+        if update.status != UpdateStatus.DRAFT:
+            raise ApplicationError(NOT_EDITABLE.format(status=update.get_status_display().lower()))
+    else:
+        ensure_month_open(month)
+        update = KVIUpdate(kvi=kvi, month=month, created_by=by)
+    measures = {m.id: m for m in kvi.measures.all()}
+    for item in results:
+        result_save(
+            measure=measures[item.measure_id],
+            month=month,
+            actual=item.actual,
+            met_on=item.met_on,
+            note=item.note,
+            by=by,
+        )
+    suggestion, settings = selectors.kvi_suggestion(kvi, month)
+    update.figures, update.last_update, update.drivers = figures, last_update, drivers
+    update.next_update = next_update
+    update.suggested_rag = suggestion.rag.value
+    update.suggestion_explanation = suggestion.explanation
+    update.rag_settings_version = settings.version
+    update.reported_rag = reported_rag or suggestion.rag.value
+    update.override_justification = (
+        override_justification.strip() if update.reported_rag != update.suggested_rag else ""
+    )
+    if update.reported_rag != update.suggested_rag and not update.override_justification:
+        raise ApplicationError(OVERRIDE_NEEDS_JUSTIFICATION)
+    try:
+        _save(update, by)
+    except IntegrityError as exc:  # two first saves of the same KVI-month at once
+        raise ApplicationError(STALE_VERSION.format(yours="new", theirs="already created")) from exc
+    return update
+
+
+@transaction.atomic
+def update_submit(*, update: KVIUpdate, by, expected_version: int | None = None) -> KVIUpdate:
+    """Draft → submitted for approval."""
+    update = _locked_for_update(update.pk)
+    _ensure_version(update, expected_version)
+    _ensure_editable(update)
+    if update.status != UpdateStatus.DRAFT:
+        raise ApplicationError(NOT_DRAFT.format(status=update.get_status_display().lower()))
+    update.submit()
+    update.submitted_by, update.submitted_at = by, timezone.now()
+    _save(update, by)
+    return update
+
+
+@transaction.atomic
+def update_approve(*, update: KVIUpdate, by, expected_version: int | None = None) -> KVIUpdate:
+    """Submitted → approved; the approver and time are kept."""
+    if not by.has_perm("kvis.approve_kviupdate"):
+        raise ApplicationError(CANNOT_APPROVE)
+    update = _locked_for_update(update.pk)
+    _ensure_version(update, expected_version)
+    _ensure_editable(update)
+    if update.status != UpdateStatus.SUBMITTED:
+        raise ApplicationError(NOT_SUBMITTED.format(status=update.get_status_display().lower()))
+    update.approve()
+    update.approved_by, update.approved_at = by, timezone.now()
+    _save(update, by)
+    return update
+
+
+@transaction.atomic
+def update_return_to_draft(
+    *, update: KVIUpdate, by, expected_version: int | None = None
+) -> KVIUpdate:
+    """Submitted or approved → draft, for changes; approval is cleared."""
+    update = _locked_for_update(update.pk)
+    _ensure_version(update, expected_version)
+    _ensure_editable(update)
+    update.return_to_draft()
+    update.approved_by = update.approved_at = None
+    _save(update, by)
+    return update
+
+
+@transaction.atomic
+def update_correct_after_issue(*, update: KVIUpdate, by, reason: str) -> KVIUpdate:
+    """Start a correction of an update in a locked month: a new draft revision marked
+    "corrected after issue"; the issued revision stays as reported."""
+    if not reason.strip():
+        raise ApplicationError(CORRECTION_NEEDS_REASON)
+    update = _locked_for_update(update.pk)
+    period = selectors.period_for(update.month)
+    if not (period and period.is_locked):
+        raise ApplicationError(CORRECTION_NEEDS_LOCK.format(month=update.month))
+    KVIUpdate.objects.filter(pk=update.pk).update(is_current=False)
+    correction = KVIUpdate(
+        kvi=update.kvi,
+        month=update.month,
+        revision=update.revision + 1,
+        corrected_after_issue=True,
+        correction_reason=reason.strip(),
+        figures=update.figures,
+        last_update=update.last_update,
+        drivers=update.drivers,
+        next_update=update.next_update,
+        suggested_rag=update.suggested_rag,
+        suggestion_explanation=update.suggestion_explanation,
+        rag_settings_version=update.rag_settings_version,
+        reported_rag=update.reported_rag,
+        override_justification=update.override_justification,
+        created_by=by,
+    )
+    _save(correction, by)
+    return correction
+
+
+@transaction.atomic
+def period_lock(*, month: date, by, reason: str = "Pack issued") -> ReportingPeriod:
+    """Lock a month: its updates and results refuse changes from now on."""
+    period, _ = ReportingPeriod.objects.select_for_update().get_or_create(month=month)
+    if period.is_locked:
+        raise ApplicationError(ALREADY_LOCKED.format(month=month))
+    period.locked_at, period.locked_by, period.lock_reason = timezone.now(), by, reason
+    period._history_user = by
+    period.full_clean()
+    period.save()
+    return period
+
+
+def rag_label(value: str) -> str:
+    """'Green' for 'green' and so on."""
+    return Rag(value).label
