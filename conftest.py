@@ -73,6 +73,19 @@ def admin_user_(role_users):
     return role_users[ADMIN]
 
 
+@pytest.fixture(scope="session", autouse=True)
+def media_root(tmp_path_factory):
+    """One media folder for the whole test run, never the project's own media/ (the worker
+    process is given the same one)."""
+    from django.test import override_settings
+
+    root = tmp_path_factory.mktemp("media")
+    override = override_settings(MEDIA_ROOT=str(root))
+    override.enable()
+    yield root
+    override.disable()
+
+
 @pytest.fixture(autouse=True)
 def _fast_password_hashing(settings):
     """PBKDF2 costs about 0.3 s per user; tests create many users and need no real hashing."""
@@ -111,7 +124,7 @@ def _celery_in_process_unless_worker(request):
 
 
 @pytest.fixture(scope="session")
-def celery_worker_process(django_db_setup):
+def celery_worker_process(django_db_setup, media_root):
     """A real `celery worker` process on the configured broker, using the test database."""
     from django.conf import settings
     from django.db import connection
@@ -126,6 +139,7 @@ def celery_worker_process(django_db_setup):
         **os.environ,
         "DATABASE_URL": f"postgres://{db['USER']}@{db['HOST']}:{db['PORT']}/{db['NAME']}",
         "CELERY_TASK_ALWAYS_EAGER": "false",
+        "DJANGO_MEDIA_ROOT": str(media_root),
     }
     proc = subprocess.Popen(
         [

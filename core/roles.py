@@ -32,10 +32,13 @@ def sync_all_roles() -> None:
             grant_role_permissions(apps, app, import_module(f"{app}.permissions").ROLE_PERMISSIONS)
 
 
-def grant_role_permissions(apps, app_label: str, table: dict[str, list[str]]) -> None:
+def grant_role_permissions(
+    apps, app_label: str, table: dict[str, list[str]], *, strict: bool = True
+) -> None:
     """Create the groups if needed and give each the listed permission codenames of app_label.
 
-    Called from data migrations; creates the app's permissions first because Django only
+    Called from data migrations (strict=False: models added by later migrations are granted
+    by those) and by sync_all_roles; creates the app's permissions first because Django only
     creates them after the whole migrate run.
     """
     from django.apps import apps as global_apps
@@ -49,7 +52,9 @@ def grant_role_permissions(apps, app_label: str, table: dict[str, list[str]]) ->
         group, _ = Group.objects.get_or_create(name=role)
         perms = Permission.objects.filter(content_type__app_label=app_label, codename__in=codenames)
         missing = set(codenames) - set(perms.values_list("codename", flat=True))
-        if missing:
+        # A data migration runs before later migrations add their models: it grants what
+        # exists, and the migration that adds a model grants the table again.
+        if missing and strict:
             raise LookupError(f"{app_label}: no permissions named {sorted(missing)}")
         group.permissions.add(*perms)
 

@@ -167,11 +167,16 @@ CELERY_BROKER_CONNECTION_RETRY_ON_STARTUP = True
 CELERY_BROKER_TRANSPORT_OPTIONS = {"socket_connect_timeout": 2, "socket_timeout": 5}
 CELERY_TASK_DEFAULT_QUEUE = "default"
 #: Queues a worker should consume (docker-compose and the test worker use this list).
-WORKER_QUEUES = ["default"]
+WORKER_QUEUES = ["default", "packs"]
 CELERY_BEAT_SCHEDULE = {
     "worker-heartbeat": {
         "task": "core.tasks.record_worker_heartbeat",
         "schedule": crontab(minute="*/5"),
+    },
+    # Runs every weekday morning; the task acts only on the month's 5th business day.
+    "monthly-packs": {
+        "task": "kvis.tasks.request_monthly_packs",
+        "schedule": crontab(hour=7, minute=0, day_of_week="mon-fri"),
     },
 }
 
@@ -202,4 +207,9 @@ LOGGING = {
     "disable_existing_loggers": False,
     "handlers": {"console": {"class": "logging.StreamHandler"}},
     "root": {"handlers": ["console"], "level": env.str("DJANGO_LOG_LEVEL", default="INFO")},
+    # WeasyPrint and fontTools narrate every rendering step at INFO.
+    "loggers": {
+        "weasyprint": {"level": "WARNING"},
+        "fontTools": {"level": "WARNING"},
+    },
 }

@@ -5,9 +5,12 @@ from simple_history.admin import SimpleHistoryAdmin
 from kvis.models import (
     KVI,
     Commitment,
+    ForwardPlanItem,
     KVIUpdate,
     Measure,
     MeasureResult,
+    Pack,
+    PackDelivery,
     RagSettings,
     ReportingPeriod,
     month_lock_error,
@@ -129,4 +132,32 @@ class RagSettingsAdmin(admin.ModelAdmin):
         obj.save()
 
     def has_delete_permission(self, request, obj=None):
+        return False
+
+
+@admin.register(ForwardPlanItem)
+class ForwardPlanItemAdmin(SimpleHistoryAdmin):
+    list_display = ["decision_date", "item", "service_area", "champion", "committee"]
+    list_filter = ["committee"]
+
+
+class PackDeliveryInline(admin.TabularInline):
+    model = PackDelivery
+    extra = 0
+    readonly_fields = ["recipient", "email", "sent_at", "error"]
+    can_delete = False
+
+
+@admin.register(Pack)
+class PackAdmin(SimpleHistoryAdmin):
+    """Packs are frozen: the admin shows them; building happens on the packs page."""
+
+    list_display = ["committee", "month", "version", "status", "page_count", "built_at"]
+    list_filter = ["committee", "status"]
+    inlines = [PackDeliveryInline]
+
+    def has_change_permission(self, request, obj=None):
+        return False
+
+    def has_add_permission(self, request):
         return False

@@ -19,7 +19,15 @@ from django.db import transaction
 
 from core.models import Committee
 from kvis import services
-from kvis.models import KVI, Commitment, KVIUpdate, Measure, MeasureKind, MeasureResult
+from kvis.models import (
+    KVI,
+    Commitment,
+    ForwardPlanItem,
+    KVIUpdate,
+    Measure,
+    MeasureKind,
+    MeasureResult,
+)
 from kvis.rules import months_ending
 
 NOVEMBER_2020 = date(2020, 11, 1)
@@ -385,6 +393,65 @@ def load(stdout=None) -> None:
             measure.full_clean()
             measure.save()
     _load_council_plan()
+    _load_forward_plan()
+
+
+#: committee, date, item, service area, champion (seed 003's forward plan; CoMC items from the
+#: November 2020 updates' "next update" lines and the KVI review plan of seed 002).
+FORWARD_PLAN = [
+    (
+        "RSSC",
+        date(2015, 1, 14),
+        "Customer Service Charter",
+        "Customer Services",
+        "Elaine Griffin - Singh",
+    ),
+    (
+        "CoMC",
+        date(2020, 12, 16),
+        "Final Q2 financial forecast position",
+        "Finance",
+        "Xoserve Finance",
+    ),
+    (
+        "CoMC",
+        date(2021, 1, 20),
+        "Trust survey results (December 2020 survey)",
+        "Customer Relationship Management",
+        "Customer Advocate Managers",
+    ),
+    (
+        "CoMC",
+        date(2021, 2, 17),
+        "Change survey results (January 2021 survey)",
+        "Change",
+        "Change Management",
+    ),
+    (
+        "CoMC",
+        date(2021, 3, 17),
+        "Annual compliance review report and action plan",
+        "Compliance",
+        "Customer Operations",
+    ),
+    (
+        "PAC",
+        date(2021, 1, 19),
+        "Review of parties on Performance Improvement Plans",
+        "Performance Assurance",
+        "PAFA",
+    ),
+]
+
+
+def _load_forward_plan() -> None:
+    for code, when, item, area, champion in FORWARD_PLAN:
+        ForwardPlanItem.objects.get_or_create(
+            committee=Committee.objects.get(code=code),
+            decision_date=when,
+            item=item,
+            defaults={"service_area": area, "champion": champion},
+        )
 
 
 def _load_council_plan() -> None:

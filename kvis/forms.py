@@ -130,3 +130,23 @@ def kvi_years(kvis: list[KVI], today: date) -> list[int]:
     """KVI years from the earliest KVI to this one, newest first."""
     first = min((kvi_year_start(k.active_from) for k in kvis), default=kvi_year_start(today))
     return list(range(kvi_year_start(today), first - 1, -1))
+
+
+class PackRequestForm(forms.Form):
+    committee = forms.ModelChoiceField(queryset=None, label="Committee")
+    month = forms.DateField(
+        label="Month",
+        widget=forms.DateInput(attrs={"type": "month"}),
+        input_formats=["%Y-%m"],
+        help_text="YYYY-MM",
+    )
+    force_reason = forms.CharField(
+        label="Force with reason (approvers only)",
+        required=False,
+        widget=forms.Textarea(attrs={"rows": 2}),
+        help_text="Only when some KVIs are not approved; the pack prints it on its cover.",
+    )
+
+    def __init__(self, *args, committees, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["committee"].queryset = committees

@@ -10,6 +10,9 @@ MODELS = [
     "kviupdate",
     "reportingperiod",
     "ragsettings",
+    "forwardplanitem",
+    "pack",
+    "packdelivery",
 ]
 #: KVI owners come from Customer Ops and PAFA: they enter updates and results.
 OWNER_WRITES = ["add_kviupdate", "change_kviupdate", "add_measureresult", "change_measureresult"]
@@ -18,5 +21,5 @@ ROLE_PERMISSIONS = {
     COMMITTEE_MEMBER: view_only(MODELS),
     CUSTOMER_OPS: view_only(MODELS) + OWNER_WRITES,
     PAFA: view_only(MODELS) + OWNER_WRITES,
-    ADMIN: full_access(MODELS) + ["approve_kviupdate"],
+    ADMIN: full_access(MODELS) + ["approve_kviupdate", "view_all_packs"],
 }

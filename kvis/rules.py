@@ -185,6 +185,22 @@ def worst(suggestions: list[Suggestion]) -> Suggestion:
     return Suggestion(lead.rag, f"{lead.explanation} (worst of {others + 1} measures)")
 
 
+def nth_business_day(month: date, n: int, closed: set[date] | None = None) -> date:
+    """The n-th weekday of `month` that is not an England-and-Wales bank holiday (nor in
+    `closed`)."""
+    import holidays
+
+    bank = holidays.country_holidays("GB", subdiv="ENG", years=month.year)
+    closed = closed or set()
+    day, count = month, 0
+    while True:
+        if day.weekday() < 5 and day not in bank and day not in closed:
+            count += 1
+            if count == n:
+                return day
+        day = date.fromordinal(day.toordinal() + 1)
+
+
 def first_of_month(d: date) -> date:
     """The reporting period (a calendar month) that contains `d`, as its first day."""
     return d.replace(day=1)

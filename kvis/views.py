@@ -426,3 +426,89 @@ class ImportView(PermissionRequiredMixin, View):
             },
             status=200 if report.ok else 400,
         )
+
+
+class PackListView(PermissionRequiredMixin, View):
+    """Packs per committee with download links and history; the build button for approvers."""
+
+    permission_required = "kvis.view_pack"
+    template_name = "kvis/packs.html"
+
+    def _render(self, request, form, status=200):
+        from kvis import packs
+
+        visible = packs.packs_visible_to(request.user)
+        return render(
+            request,
+            self.template_name,
+            {
+                "packs": visible[:100],
+                "form": form,
+                "can_build": request.user.has_perm("kvis.add_pack"),
+            },
+            status=status,
+        )
+
+    def _form(self, data=None):
+        from kvis.forms import PackRequestForm
+
+        latest = selectors.latest_reported_month()
+        return PackRequestForm(
+            data,
+            committees=Committee.objects.all(),
+            initial={"month": latest.strftime("%Y-%m") if latest else ""},
+        )
+
+    def get(self, request):
+        return self._render(request, self._form())
+
+    def post(self, request):
+        from kvis import packs
+
+        if not request.user.has_perm("kvis.add_pack"):
+            return HttpResponse("You may not build packs.", status=403)
+        form = self._form(request.POST)
+        if not form.is_valid():
+            return self._render(request, form, status=400)
+        try:
+            pack = packs.pack_request(
+                committee=form.cleaned_data["committee"],
+                month=form.cleaned_data["month"],
+                by=request.user,
+                force_reason=form.cleaned_data["force_reason"],
+            )
+        except services.ApplicationError as exc:
+            form.add_error(None, exc.message)
+            return self._render(request, form, status=409)
+        messages.success(request, f"{pack} requested.")
+        return redirect("kvis:packs")
+
+
+class PackStatusView(PermissionRequiredMixin, View):
+    """htmx: a pack's status row, polled until it is ready or failed."""
+
+    permission_required = "kvis.view_pack"
+
+    def get(self, request, pk):
+        from kvis import packs
+
+        pack = get_object_or_404(packs.packs_visible_to(request.user), pk=pk)
+        return render(request, "kvis/_pack_row.html", {"p": pack})
+
+
+class PackDownloadView(PermissionRequiredMixin, View):
+    permission_required = "kvis.view_pack"
+
+    def get(self, request, pk):
+        from django.http import FileResponse
+
+        from kvis import packs
+        from kvis.models import PackStatus
+
+        pack = get_object_or_404(packs.packs_visible_to(request.user), pk=pk)
+        if pack.status != PackStatus.READY or not pack.file:
+            raise Http404("This pack has no file yet.")
+        name = f"{pack.committee.code}-{pack.month:%Y-%m}-v{pack.version}.pdf"
+        return FileResponse(
+            pack.file.open("rb"), as_attachment=False, filename=name, content_type="application/pdf"
+        )

@@ -5,7 +5,7 @@ def grant(apps, schema_editor):
     from core.permissions import ROLE_PERMISSIONS
     from core.roles import grant_role_permissions
 
-    grant_role_permissions(apps, "core", ROLE_PERMISSIONS)
+    grant_role_permissions(apps, "core", ROLE_PERMISSIONS, strict=False)
 
 
 class Migration(migrations.Migration):

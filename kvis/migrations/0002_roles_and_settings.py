@@ -5,7 +5,7 @@ def grant(apps, schema_editor):
     from core.roles import grant_role_permissions
     from kvis.permissions import ROLE_PERMISSIONS
 
-    grant_role_permissions(apps, "kvis", ROLE_PERMISSIONS)
+    grant_role_permissions(apps, "kvis", ROLE_PERMISSIONS, strict=False)
     RagSettings = apps.get_model("kvis", "RagSettings")
     if not RagSettings.objects.exists():
         RagSettings.objects.create(version=1)

@@ -2,10 +2,8 @@
 
 from datetime import date
 from decimal import Decimal
-from io import StringIO
 
 import pytest
-from django.core.management import call_command
 
 from kvis.models import KVI, KVIUpdate, Measure, MeasureKind, UpdateStatus
 
@@ -14,8 +12,8 @@ NOV = date(2020, 11, 1)
 
 
 @pytest.fixture
-def demo():
-    call_command("load_demo", stdout=StringIO())
+def demo(demo_data, db):
+    return None
 
 
 def test_ten_comc_kvis_with_a_year_of_approved_history(demo):

@@ -1,0 +1,322 @@
+"""The monthly committee pack: readiness, request, build (WeasyPrint), distribution.
+
+One module because it is one pipeline: `pack_request` records a queued version and enqueues
+the build after commit; `pack_build` (run by the Celery task) freezes the inputs, renders the
+PDF and stores exactly one file per version; `pack_distribute` e-mails it once per member and
+locks the month.
+"""
+
+from __future__ import annotations
+
+import base64
+import hashlib
+import logging
+import time
+from dataclasses import dataclass
+from datetime import date
+
+from django.conf import settings
+from django.core.files.base import ContentFile
+from django.core.mail import EmailMessage
+from django.db import transaction
+from django.db.models import Max
+from django.template.loader import render_to_string
+from django.utils import timezone
+
+from core.models import Committee
+from kvis import registry, selectors
+from kvis.charts import trend_png
+from kvis.models import (
+    KVI,
+    ForwardPlanItem,
+    KVIUpdate,
+    MeasureResult,
+    Pack,
+    PackDelivery,
+    PackStatus,
+    UpdateStatus,
+    pack_upload_to,
+)
+from kvis.rules import SEVERITY, Rag, months_ending
+from kvis.services import ApplicationError
+
+log = logging.getLogger(__name__)
+
+NOT_READY = (
+    "The {committee} pack for {month:%B %Y} cannot be built: these KVIs have no approved update "
+    "yet: {codes}. Approve them, or force the build with a reason that the pack will print."
+)
+FORCE_NEEDS_APPROVER = "Only an approver can force a pack to build with unapproved KVIs."
+FORCE_NEEDS_REASON = "Say why the pack is being built although some KVIs are not approved."
+QUEUE_UNAVAILABLE = (
+    "The build queue is unavailable just now, so no pack was requested. Try again in a few "
+    "minutes; if it persists, tell the administrator."
+)
+NO_KVIS = "No KVI reports to {committee} in {month:%B %Y}: there is nothing to build."
+SUMMARY_MONTHS = 6
+
+
+def committee_kvis(committee: Committee, month: date) -> list[KVI]:
+    """The KVIs active in `month` that report to `committee`, in display order."""
+    return list(
+        KVI.objects.for_committee(committee)
+        .active_between(month, month)
+        .order_by("display_order", "code")
+        .prefetch_related("commitments", "measures")
+    )
+
+
+def pack_not_approved(committee: Committee, month: date) -> list[str]:
+    """Codes of the committee's KVIs whose current update for `month` is not approved."""
+    kvis = committee_kvis(committee, month)
+    approved = set(
+        KVIUpdate.objects.current()
+        .approved()
+        .filter(month=month, kvi__in=kvis)
+        .values_list("kvi_id", flat=True)
+    )
+    return [k.code for k in kvis if k.id not in approved]
+
+
+def pack_request(
+    *, committee: Committee, month: date, by, force_reason: str = "", enqueue=None
+) -> Pack:
+    """Record a new queued version of the committee's pack for `month` and enqueue its build
+    once the transaction commits. Refuses when KVIs are not approved, unless an approver
+    forces it with a reason."""
+    if not committee_kvis(committee, month):
+        raise ApplicationError(NO_KVIS.format(committee=committee.code, month=month))
+    missing = pack_not_approved(committee, month)
+    if missing:
+        if not force_reason.strip():
+            raise ApplicationError(
+                NOT_READY.format(committee=committee.code, month=month, codes=", ".join(missing))
+            )
+        if by is not None and not by.has_perm("kvis.approve_kviupdate"):
+            raise ApplicationError(FORCE_NEEDS_APPROVER)
+    if enqueue is None:
+        from kvis.tasks import build_pack
+
+        enqueue = build_pack.apply_async
+    if not _queue_answers():
+        raise ApplicationError(QUEUE_UNAVAILABLE)
+    with transaction.atomic():
+        Committee.objects.select_for_update().get(pk=committee.pk)  # serialise version numbers
+        last = Pack.objects.filter(committee=committee, month=month).aggregate(v=Max("version"))
+        pack = Pack(
+            committee=committee,
+            month=month,
+            version=(last["v"] or 0) + 1,
+            requested_by=by,
+            requested_at=timezone.now(),
+            forced_reason=force_reason.strip() if missing else "",
+            not_approved=missing,
+        )
+        pack.full_clean()
+        pack.save()
+        transaction.on_commit(lambda: enqueue(args=[pack.pk], queue="packs"))
+    return pack
+
+
+def _queue_answers() -> bool:
+    if settings.CELERY_TASK_ALWAYS_EAGER:
+        return True
+    from core.selectors import broker_answers
+
+    return broker_answers(settings.CELERY_BROKER_URL)
+
+
+@dataclass(frozen=True)
+class SummaryCell:
+    month: date
+    rag: Rag
+    arrow: str  # ▲ better, ▼ worse, ► same, blank for the first month
+
+
+def _summary(kvis: list[KVI], months: list[date], updates: dict) -> list[dict]:
+    rows = []
+    for kvi in kvis:
+        cells, previous = [], None
+        for m in months:
+            update = updates.get((kvi.id, m))
+            rag = Rag(update.reported_rag) if update else Rag.NOT_REPORTED
+            arrow = ""
+            if previous in SEVERITY and rag in SEVERITY:
+                diff = SEVERITY[rag] - SEVERITY[previous]
+                arrow = "▼" if diff > 0 else "▲" if diff < 0 else "►"
+            cells.append(SummaryCell(m, rag, arrow))
+            previous = rag
+        rows.append({"kvi": kvi, "cells": cells})
+    return rows
+
+
+def _kvi_page(kvi: KVI, update: KVIUpdate | None, months: list[date]) -> dict:
+    results = {
+        (r.measure_id, r.month): r
+        for r in MeasureResult.objects.filter(measure__kvi=kvi, month__in=months)
+    }
+    measures = []
+    for m in kvi.measures.all():
+        current = results.get((m.id, months[-1]))
+        chart = None
+        if m.target_value is not None:
+            actual = [
+                float(results[(m.id, mo)].actual)
+                if (m.id, mo) in results and results[(m.id, mo)].actual is not None
+                else None
+                for mo in months
+            ]
+            if any(a is not None for a in actual):
+                png = trend_png(
+                    title=m.name, months=months, actual=actual, target=float(m.target_value)
+                )
+                chart = "data:image/png;base64," + base64.b64encode(png).decode()
+        measures.append({"measure": m, "result": current, "chart": chart})
+    return {"kvi": kvi, "update": update, "measures": measures}
+
+
+def pack_context(pack: Pack) -> dict:
+    """Everything the pack prints, read from the revisions pinned in `pack.inputs`."""
+    committee, month = pack.committee, pack.month
+    kvis = committee_kvis(committee, month)
+    months = months_ending(month, SUMMARY_MONTHS)
+    ids = pack.inputs.get("update_ids", [])
+    pinned = {(u.kvi_id, u.month): u for u in KVIUpdate.objects.filter(pk__in=ids)}
+    sections = []
+    for section in registry.pack_sections(committee.code):
+        context = {"committee": committee, "month": month, **section.context(committee, month)}
+        sections.append(
+            {
+                "key": section.key,
+                "title": section.title,
+                "html": render_to_string(section.template_name, context),
+            }
+        )
+    return {
+        "pack": pack,
+        "committee": committee,
+        "month": month,
+        "months": months,
+        "summary": _summary(kvis, months, pinned),
+        "pages": [_kvi_page(k, pinned.get((k.id, month)), months) for k in kvis],
+        "sections": sections,
+        "forward_plan": ForwardPlanItem.objects.filter(
+            committee=committee, decision_date__gte=month
+        ),
+        "static_root": settings.BASE_DIR / "static",
+    }
+
+
+def _pin_inputs(pack: Pack) -> dict:
+    """The approved current revisions the pack is built from, as ids and versions."""
+    kvis = committee_kvis(pack.committee, pack.month)
+    updates = (
+        KVIUpdate.objects.current()
+        .filter(kvi__in=kvis, month__in=months_ending(pack.month, SUMMARY_MONTHS))
+        .filter(status=UpdateStatus.APPROVED)
+        .order_by("kvi_id", "month")
+    )
+    return {
+        "update_ids": [u.pk for u in updates],
+        "update_versions": {str(u.pk): u.version for u in updates},
+    }
+
+
+def render_pdf(pack: Pack) -> tuple[bytes, int]:
+    """Render the pack to PDF bytes; returns (pdf, page count)."""
+    from weasyprint import HTML
+
+    html = render_to_string("kvis/pack/pack.html", pack_context(pack))
+    document = HTML(string=html, base_url=str(settings.BASE_DIR / "static")).render()
+    return document.write_pdf(), len(document.pages)
+
+
+def pack_build(*, pack_id: int) -> Pack:
+    """Build a queued (or interrupted) pack. A ready pack is left alone, so running twice
+    never makes a second file; a retry after a crash overwrites the same file name."""
+    with transaction.atomic():
+        pack = Pack.objects.select_for_update().select_related("committee").get(pk=pack_id)
+        if pack.status == PackStatus.READY:
+            return pack
+        pack.status, pack.error = PackStatus.BUILDING, ""
+        pack.attempts += 1
+        if not pack.inputs:
+            pack.inputs = _pin_inputs(pack)
+        pack.save(update_fields=["status", "error", "attempts", "inputs"])
+    started = time.monotonic()
+    pdf, pages = render_pdf(pack)
+    with transaction.atomic():
+        pack = Pack.objects.select_for_update().get(pk=pack_id)
+        if pack.status == PackStatus.READY:
+            return pack
+        # One file per version: whatever an interrupted attempt left at this name goes first.
+        target = pack_upload_to(pack, "")
+        if pack.file.storage.exists(target):
+            pack.file.storage.delete(target)
+        pack.file.save(target, ContentFile(pdf), save=False)
+        pack.size, pack.page_count = len(pdf), pages
+        pack.sha256 = hashlib.sha256(pdf).hexdigest()
+        pack.built_at = timezone.now()
+        pack.build_seconds = round(time.monotonic() - started, 3)
+        pack.status = PackStatus.READY
+        pack.save()
+    return pack
+
+
+def pack_mark_failed(*, pack_id: int, error: str) -> None:
+    """Record that the build failed for good, with the error shown to users."""
+    Pack.objects.filter(pk=pack_id).exclude(status=PackStatus.READY).update(
+        status=PackStatus.FAILED, error=error[:2000]
+    )
+
+
+def pack_distribute(*, pack: Pack) -> int:
+    """E-mail the ready pack to each committee member once, record each delivery, and lock
+    the month (issuing the pack). Returns how many e-mails were sent now."""
+    from kvis import services
+
+    if pack.status != PackStatus.READY:
+        return 0
+    sent = 0
+    for member in pack.committee.members.exclude(email=""):
+        delivery, _ = PackDelivery.objects.get_or_create(
+            pack=pack, email=member.email, defaults={"recipient": member}
+        )
+        if delivery.sent_at:
+            continue
+        message = EmailMessage(
+            subject=f"{pack}: monthly RAG pack",
+            body=(
+                f"The {pack.committee.name} pack for {pack.month:%B %Y} (version {pack.version}, "
+                f"{pack.page_count} pages) is attached."
+            ),
+            to=[member.email],
+        )
+        with pack.file.open("rb") as f:
+            message.attach(
+                f"{pack.committee.code}-{pack.month:%Y-%m}-v{pack.version}.pdf",
+                f.read(),
+                "application/pdf",
+            )
+        try:
+            message.send()
+        except Exception as exc:  # recorded per recipient; the next run tries again
+            delivery.error = str(exc)[:500]
+            delivery.save(update_fields=["error"])
+            continue
+        delivery.sent_at, delivery.error = timezone.now(), ""
+        delivery.save(update_fields=["sent_at", "error"])
+        sent += 1
+    if not selectors.locked_months([pack.month]):
+        services.period_lock(month=pack.month, by=pack.requested_by, reason=f"{pack} issued")
+    return sent
+
+
+def packs_visible_to(user):
+    """Packs of the committees the user sits on, or all of them for those allowed."""
+    qs = Pack.objects.select_related("committee", "requested_by")
+    if user.has_perm("kvis.view_all_packs"):
+        return qs
+    if not user.has_perm("kvis.view_pack"):
+        return qs.none()
+    return qs.filter(committee__members=user)

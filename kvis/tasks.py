@@ -1,0 +1,59 @@
+"""Celery adapters for packs: look the pack up, call one service, retry what is transient."""
+
+import logging
+
+from celery import shared_task
+from django.db import OperationalError
+
+from kvis import packs
+
+log = logging.getLogger(__name__)
+
+
+@shared_task(
+    bind=True,
+    name="kvis.tasks.build_pack",
+    autoretry_for=(OperationalError, ConnectionError, TimeoutError),
+    retry_backoff=5,
+    max_retries=3,
+    acks_late=True,
+    time_limit=600,
+    soft_time_limit=540,
+)
+def build_pack(self, pack_id: int) -> str:
+    """Build the pack, then e-mail it; mark it failed when retries are exhausted."""
+    try:
+        pack = packs.pack_build(pack_id=pack_id)
+    except Exception as exc:
+        transient = isinstance(exc, self.autoretry_for)
+        if not transient or self.request.retries >= self.max_retries:
+            packs.pack_mark_failed(pack_id=pack_id, error=f"{type(exc).__name__}: {exc}")
+        raise
+    packs.pack_distribute(pack=pack)
+    return pack.status
+
+
+@shared_task(name="kvis.tasks.request_monthly_packs", time_limit=120)
+def request_monthly_packs() -> list[str]:
+    """On the 5th business day of a month, request last month's pack for every committee."""
+    from django.utils import timezone
+
+    from core.models import Committee
+    from kvis.rules import add_months, nth_business_day
+    from kvis.services import ApplicationError
+
+    today = timezone.localdate()
+    if today != nth_business_day(today.replace(day=1), 5):
+        return []
+    month = add_months(today.replace(day=1), -1)
+    requested = []
+    for committee in Committee.objects.all():
+        if committee.packs.filter(month=month).exists():
+            continue
+        try:
+            packs.pack_request(committee=committee, month=month, by=None)
+        except ApplicationError as exc:
+            log.warning("monthly pack for %s not requested: %s", committee.code, exc.message)
+            continue
+        requested.append(committee.code)
+    return requested
