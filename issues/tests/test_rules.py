@@ -138,7 +138,7 @@ def test_the_due_moment_is_the_last_instant_of_the_day_in_london():
 
 def test_naive_datetimes_are_refused():
     with pytest.raises(ValueError, match="aware"):
-        rules.breach_resolution_due(datetime(2021, 6, 14, 10), BANK)  # noqa: DTZ001
+        rules.breach_resolution_due(datetime(2021, 6, 14, 10), BANK)
 
 
 # --- Notification clock ---------------------------------------------------------------------
