@@ -190,6 +190,17 @@ class IssueQuerySet(models.QuerySet):
         """Issues not yet scored against the matrix."""
         return self.filter(score__isnull=True)
 
+    def with_overdue(self) -> IssueQuerySet:
+        """Issues with a required action or a rectification task past its due time."""
+        now = timezone.now()
+        late_action = IssueAction.objects.filter(
+            issue=models.OuterRef("pk"), done_at__isnull=True, due_at__lt=now
+        )
+        late_task = RectificationTask.objects.filter(
+            issue=models.OuterRef("pk"), done_date__isnull=True, due_date__lt=timezone.localdate()
+        )
+        return self.filter(models.Exists(late_action) | models.Exists(late_task))
+
 
 class Issue(models.Model):
     """An issue on the register: scored by impact × financial/licence level."""
@@ -374,6 +385,14 @@ class BreachQuerySet(models.QuerySet):
         """Breaches identified in the calendar month starting on `month` (Europe/London)."""
         start, end = month_bounds(month)
         return self.filter(identified_at__gte=start, identified_at__lt=end)
+
+    def overdue(self) -> BreachQuerySet:
+        """Breaches with a clock past due and not yet met."""
+        now = timezone.now()
+        return self.filter(
+            models.Q(notified_at__isnull=True, notification_due__lt=now)
+            | models.Q(resolved_at__isnull=True, resolution_due__lt=now)
+        )
 
 
 class Breach(models.Model):
