@@ -91,12 +91,18 @@ def history_rows(obj, limit: int = 20) -> list[dict]:
         rows.append(
             {
                 "at": newer.history_date,
-                "by": newer.history_user,
+                "by": _person(newer.history_user),
                 "kind": {"+": "Created", "~": "Changed", "-": "Deleted"}[newer.history_type],
                 "fields": ", ".join(changed),
             }
         )
     return rows
+
+
+def _person(user) -> str:
+    if user is None:
+        return "system"
+    return user.get_full_name() or user.username
 
 
 # --- Clocks ---------------------------------------------------------------------------------
