@@ -181,6 +181,7 @@ def _issue(ops, orgs, title, at, category, by, impact, financial, customers, mpr
         impact=impact,
         financial=financial,
         by=ops,
+        scored_at=at + timedelta(hours=1),
     )
     for action in issue.actions.all():
         # Every required action met on time, so November's figures are clean.

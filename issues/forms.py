@@ -17,6 +17,7 @@ from issues.models import (
 
 DATETIME = forms.DateTimeInput(attrs={"type": "datetime-local"}, format="%Y-%m-%dT%H:%M")
 DATE = forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d")
+TEXT = forms.Textarea(attrs={"rows": 3})
 UNKNOWN_CHOICE = "Unknown customer: %(value)s is not one of the organisations on record."
 
 
@@ -86,7 +87,7 @@ class IssueForm(VersionedForm):
             "financial",
             "owner",
         ]
-        widgets = {"identified_at": DATETIME}
+        widgets = {"identified_at": DATETIME, "description": TEXT, "internal_notes": TEXT}
 
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
@@ -155,7 +156,14 @@ class BreachForm(VersionedForm):
             "root_cause",
             "actions",
         ]
-        widgets = {"identified_at": DATETIME, "notified_at": DATETIME, "resolved_at": DATETIME}
+        widgets = {
+            "identified_at": DATETIME,
+            "notified_at": DATETIME,
+            "resolved_at": DATETIME,
+            "description": TEXT,
+            "root_cause": TEXT,
+            "actions": TEXT,
+        }
 
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)

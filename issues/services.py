@@ -8,6 +8,7 @@ from datetime import date, datetime
 import holidays
 from django.db import IntegrityError, transaction
 from django.db.models import F
+from django.utils import timezone
 
 from core.models import Organisation
 from issues import rules
@@ -166,6 +167,7 @@ def issue_create(
     financial: int | None = None,
     internal_notes: str = "",
     by=None,
+    scored_at: datetime | None = None,
 ) -> Issue:
     """Record an issue; when both levels are given it is scored at once."""
     _require_moment(identified_at, "Identified at")
@@ -183,7 +185,7 @@ def issue_create(
     _create_with_reference(issue, "ISS", rules.local_day(identified_at).year)
     issue.affected_customers.set(customers)
     if impact is not None or financial is not None:
-        issue_score(issue=issue, impact=impact, financial=financial, by=by)
+        issue_score(issue=issue, impact=impact, financial=financial, by=by, at=scored_at)
     return issue
 
 
@@ -205,7 +207,13 @@ def issue_update(*, issue: Issue, version: int, affected_customers=None, **field
 
 @transaction.atomic
 def issue_score(
-    *, issue: Issue, impact: int | None, financial: int | None, by=None, reason: str = ""
+    *,
+    issue: Issue,
+    impact: int | None,
+    financial: int | None,
+    by=None,
+    reason: str = "",
+    at: datetime | None = None,
 ) -> Issue:
     """Score (or re-score, with a reason) an issue against the current matrix and schedule the
     actions its band requires."""
@@ -234,6 +242,7 @@ def issue_score(
         matrix_version=matrix.version,
         reason=reason,
         scored_by=by,
+        scored_at=at or timezone.now(),
     )
     _schedule_actions(issue, band)
     return issue
@@ -268,8 +277,6 @@ def issue_set_status(
     *, issue: Issue, status: str, at: datetime | None = None, reason: str = "", by=None
 ) -> Issue:
     """Move an issue along open → plan agreed → resolved → closed, or reopen it with a reason."""
-    from django.utils import timezone
-
     target = IssueStatus(status)
     source = IssueStatus(issue.status)
     if target not in TRANSITIONS[source]:
