@@ -25,6 +25,12 @@ BREACH_RESOLUTION = "breach_resolution"
 ISSUE_ACTIONS = "issue_actions"
 RECTIFICATION_TASKS = "rectification_tasks"
 
+#: clock, the field that records it met, its activity, and what the owner must do.
+BREACH_CLOCKS = [
+    ("notification", "notified_at", BREACH_NOTIFICATION, "Notify customers of"),
+    ("resolution", "resolved_at", BREACH_RESOLUTION, "Resolve"),
+]
+
 DUE_SOON = "due_soon"
 MISSED = "missed"
 WARNING = timedelta(hours=24)
@@ -47,30 +53,21 @@ def open_deadlines(now: datetime) -> list[Deadline]:
     low, high = now - MISSED_LOOKBACK, now + WARNING
     found: list[Deadline] = []
     breaches = Breach.objects.select_related("owner")
-    for b in breaches.filter(
-        notified_at__isnull=True, notification_due__gte=low, notification_due__lte=high
-    ):
-        found.append(
-            Deadline(
-                f"breach:{b.pk}:notification",
-                f"Notify customers of breach {b.reference} ({b.get_severity_display()})",
-                b.notification_due,
-                b.owner.email,
-                BREACH_NOTIFICATION,
-            )
+    for clock, done_field, activity, verb in BREACH_CLOCKS:
+        due_field = f"{clock}_due"
+        late = breaches.filter(
+            **{f"{done_field}__isnull": True, f"{due_field}__gte": low, f"{due_field}__lte": high}
         )
-    for b in breaches.filter(
-        resolved_at__isnull=True, resolution_due__gte=low, resolution_due__lte=high
-    ):
-        found.append(
-            Deadline(
-                f"breach:{b.pk}:resolution",
-                f"Resolve breach {b.reference} ({b.get_severity_display()})",
-                b.resolution_due,
-                b.owner.email,
-                BREACH_RESOLUTION,
+        for b in late:
+            found.append(
+                Deadline(
+                    f"breach:{b.pk}:{clock}",
+                    f"{verb} breach {b.reference} ({b.get_severity_display()})",
+                    getattr(b, due_field),
+                    b.owner.email,
+                    activity,
+                )
             )
-        )
     actions = IssueAction.objects.select_related("issue__owner").filter(
         done_at__isnull=True, due_at__gte=low, due_at__lte=high
     )

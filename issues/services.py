@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from collections.abc import Iterable
+from dataclasses import asdict
 from datetime import date, datetime
 
 import holidays
@@ -76,15 +77,7 @@ def matrix_current() -> ScoringMatrix:
     if matrix is None:
         matrix = ScoringMatrix.objects.create(version=1)
         for band in rules.DEFAULT_BANDS:
-            Band.objects.create(
-                matrix=matrix,
-                name=band.name,
-                min_score=band.min_score,
-                max_score=band.max_score,
-                notify_days=band.notify_days,
-                plan_days=band.plan_days,
-                report_to_comc=band.report_to_comc,
-            )
+            Band.objects.create(matrix=matrix, **asdict(band))
     return matrix
 
 

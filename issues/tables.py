@@ -25,6 +25,10 @@ def clock_badge(state) -> str:
     )
 
 
+def short_names(organisations) -> str:
+    return ", ".join(o.short_name or o.name for o in organisations.all())
+
+
 class PublishedRegisterTable(tables.Table):
     """The published register: no internal notes, no owner."""
 
@@ -61,10 +65,10 @@ class IssueTable(PublishedRegisterTable):
         sequence = ("reference", "title", "customers", "...")
 
     def render_customers(self, value):
-        return ", ".join(o.short_name or o.name for o in value.all())
+        return short_names(value)
 
     def value_customers(self, value):
-        return self.render_customers(value)
+        return short_names(value)
 
 
 class BreachTable(tables.Table):
@@ -102,7 +106,7 @@ class CommunicationTable(tables.Table):
         empty_text = "No communications match."
 
     def render_recipients(self, value):
-        return ", ".join(o.short_name or o.name for o in value.all())
+        return short_names(value)
 
     def value_recipients(self, value):
-        return self.render_recipients(value)
+        return short_names(value)

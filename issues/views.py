@@ -418,36 +418,54 @@ class TaskCreateView(IssueChildMixin, ServiceFormView):
         return services.task_create(issue=self.issue, **_fields(form))
 
 
-class TaskUpdateView(ServiceFormView):
-    permission_required = "issues.change_rectificationtask"
-    form_class = TaskForm
+class VersionedUpdateView(ServiceFormView):
+    """Edit one versioned record through its update service; a stale version is refused."""
+
+    model = None
+    service = None
+    #: The service's keyword for the record, e.g. "breach".
+    record_kwarg = ""
+    detail_url_name = ""
 
     @cached_property
-    def task(self):
-        return get_object_or_404(
-            RectificationTask.objects.select_related("issue"), pk=self.kwargs["pk"]
-        )
+    def record(self):
+        # Looked up on first use, so the permission check comes first (403 before 404).
+        return get_object_or_404(self.model, pk=self.kwargs["pk"])
 
     @property
     def heading(self):
-        return f"Rectification task – {self.task.issue.reference}"
+        return f"Edit {self.record}"
 
     def get_form_kwargs(self):
-        return {
-            **super().get_form_kwargs(),
-            "instance": RectificationTask.objects.get(pk=self.task.pk),
-        }
+        return {**super().get_form_kwargs(), "instance": self.model.objects.get(pk=self.record.pk)}
+
+    def detail_pk(self) -> int:
+        return self.record.pk
 
     def cancel_url(self):
-        return reverse("issues:issue_detail", args=[self.task.issue_id])
+        return reverse(self.detail_url_name, args=[self.detail_pk()])
 
     def perform(self, form):
-        return services.task_update(
-            task=self.task, version=form.cleaned_data["version"], **_fields(form)
+        return type(self).service(
+            **{self.record_kwarg: self.record},
+            version=form.cleaned_data["version"],
+            **_fields(form),
         )
 
     def success_url_for(self, obj):
         return self.cancel_url()
+
+
+class TaskUpdateView(VersionedUpdateView):
+    permission_required = "issues.change_rectificationtask"
+    form_class = TaskForm
+    model = RectificationTask
+    service = services.task_update
+    record_kwarg = "task"
+    detail_url_name = "issues:issue_detail"
+
+    def detail_pk(self) -> int:
+        return self.record.issue_id
 
 
 class BreachCreateView(ServiceFormView):
@@ -466,31 +484,13 @@ class BreachCreateView(ServiceFormView):
         return reverse("issues:breach_detail", args=[obj.pk])
 
 
-class BreachUpdateView(ServiceFormView):
+class BreachUpdateView(VersionedUpdateView):
     permission_required = "issues.change_breach"
     form_class = BreachForm
-
-    @cached_property
-    def breach(self):
-        return get_object_or_404(Breach, pk=self.kwargs["pk"])
-
-    @property
-    def heading(self):
-        return f"Edit {self.breach.reference}"
-
-    def get_form_kwargs(self):
-        return {**super().get_form_kwargs(), "instance": Breach.objects.get(pk=self.breach.pk)}
-
-    def cancel_url(self):
-        return reverse("issues:breach_detail", args=[self.breach.pk])
-
-    def perform(self, form):
-        return services.breach_update(
-            breach=self.breach, version=form.cleaned_data["version"], **_fields(form)
-        )
-
-    def success_url_for(self, obj):
-        return self.cancel_url()
+    model = Breach
+    service = services.breach_update
+    record_kwarg = "breach"
+    detail_url_name = "issues:breach_detail"
 
 
 class CommunicationCreateView(ServiceFormView):
@@ -508,28 +508,10 @@ class CommunicationCreateView(ServiceFormView):
         return reverse("issues:communication_detail", args=[obj.pk])
 
 
-class CommunicationUpdateView(ServiceFormView):
+class CommunicationUpdateView(VersionedUpdateView):
     permission_required = "issues.change_communication"
     form_class = CommunicationForm
-
-    @cached_property
-    def comm(self):
-        return get_object_or_404(Communication, pk=self.kwargs["pk"])
-
-    @property
-    def heading(self):
-        return f"Edit {self.comm.reference}"
-
-    def get_form_kwargs(self):
-        return {**super().get_form_kwargs(), "instance": Communication.objects.get(pk=self.comm.pk)}
-
-    def cancel_url(self):
-        return reverse("issues:communication_detail", args=[self.comm.pk])
-
-    def perform(self, form):
-        return services.communication_update(
-            communication=self.comm, version=form.cleaned_data["version"], **_fields(form)
-        )
-
-    def success_url_for(self, obj):
-        return self.cancel_url()
+    model = Communication
+    service = services.communication_update
+    record_kwarg = "communication"
+    detail_url_name = "issues:communication_detail"

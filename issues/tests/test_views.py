@@ -183,17 +183,8 @@ def test_bad_breach_input_is_refused_clearly(client_for, ops_user, overrides, me
     assert not Breach.objects.exists()
 
 
-@pytest.mark.parametrize(
-    ("overrides", "message"),
-    [
-        ({"impact": "4"}, "Select a valid choice. 4 is not one of the available choices."),
-        ({"financial": "0"}, "Select a valid choice. 0 is not one of the available choices."),
-        ({"identified_at": "2099-01-01T10:00"}, "Identified at cannot be in the future."),
-        ({"affected_customers": ["99999"]}, "Unknown customer: 99999"),
-    ],
-)
-def test_bad_issue_input_is_refused_clearly(client_for, ops_user, overrides, message):
-    data = {
+def _issue_post(ops_user, **overrides):
+    return {
         "title": "Reads rejected",
         "description": "x",
         "category": "data",
@@ -205,25 +196,30 @@ def test_bad_issue_input_is_refused_clearly(client_for, ops_user, overrides, mes
         "owner": ops_user.pk,
         **overrides,
     }
-    response = client_for(CUSTOMER_OPS).post(reverse("issues:issue_create"), data)
+
+
+@pytest.mark.parametrize(
+    ("overrides", "message"),
+    [
+        ({"impact": "4"}, "Select a valid choice. 4 is not one of the available choices."),
+        ({"financial": "0"}, "Select a valid choice. 0 is not one of the available choices."),
+        ({"identified_at": "2099-01-01T10:00"}, "Identified at cannot be in the future."),
+        ({"affected_customers": ["99999"]}, "Unknown customer: 99999"),
+    ],
+)
+def test_bad_issue_input_is_refused_clearly(client_for, ops_user, overrides, message):
+    response = client_for(CUSTOMER_OPS).post(
+        reverse("issues:issue_create"), _issue_post(ops_user, **overrides)
+    )
     assert response.status_code == 200
     assert message in response.content.decode()
     assert not Issue.objects.exists()
 
 
 def test_issue_logged_and_scored_from_the_form(client_for, ops_user):
-    data = {
-        "title": "Reads rejected",
-        "description": "x",
-        "category": "data",
-        "identified_by": "provider",
-        "identified_at": "2021-06-14T10:00",
-        "mprns_affected": "3",
-        "impact": "3",
-        "financial": "2",
-        "owner": ops_user.pk,
-    }
-    response = client_for(CUSTOMER_OPS).post(reverse("issues:issue_create"), data, follow=True)
+    response = client_for(CUSTOMER_OPS).post(
+        reverse("issues:issue_create"), _issue_post(ops_user, impact="3"), follow=True
+    )
     issue = Issue.objects.get()
     assert (issue.score, issue.band, issue.reference) == (6, "High", "ISS-2021-0001")
     assert b"Report to CoMC" in response.content
