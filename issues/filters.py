@@ -27,15 +27,23 @@ def _in_month(field_name: str):
     return method
 
 
+def _band_choices() -> list[tuple[str, str]]:
+    """The current matrix's bands, then any older band name an issue still carries."""
+    from issues.services import matrix_current
+
+    names = [b.name for b in matrix_current().bands.all()]
+    used = Issue.objects.exclude(band="").values_list("band", flat=True).distinct()
+    names += sorted(set(used) - set(names))
+    return [(n, n) for n in names]
+
+
 def _customers():
     return Organisation.objects.order_by("name")
 
 
 class IssueFilter(django_filters.FilterSet):
     status = django_filters.ChoiceFilter(choices=IssueStatus.choices)
-    band = django_filters.ChoiceFilter(
-        choices=[("Low", "Low"), ("Medium", "Medium"), ("High", "High")]
-    )
+    band = django_filters.ChoiceFilter(choices=_band_choices)
     customer = django_filters.ModelChoiceFilter(
         field_name="affected_customers", queryset=_customers(), label="Customer"
     )
