@@ -1,0 +1,103 @@
+from django.contrib import admin
+from simple_history.admin import SimpleHistoryAdmin
+
+from issues.models import (
+    Band,
+    Breach,
+    BreachPolicy,
+    ClosureDay,
+    Communication,
+    Issue,
+    IssueAction,
+    IssueScoring,
+    RectificationTask,
+    ReminderSent,
+    ScoringMatrix,
+)
+
+
+@admin.register(ClosureDay)
+class ClosureDayAdmin(SimpleHistoryAdmin):
+    list_display = ["day", "reason"]
+    date_hierarchy = "day"
+
+
+class BandInline(admin.TabularInline):
+    model = Band
+    extra = 0
+
+
+@admin.register(ScoringMatrix)
+class ScoringMatrixAdmin(SimpleHistoryAdmin):
+    list_display = ["version", "created_at"]
+    inlines = [BandInline]
+
+
+@admin.register(Band)
+class BandAdmin(SimpleHistoryAdmin):
+    list_display = ["matrix", "name", "min_score", "max_score", "notify_days", "plan_days"]
+
+
+@admin.register(BreachPolicy)
+class BreachPolicyAdmin(SimpleHistoryAdmin):
+    list_display = [
+        "version",
+        "notify_within_hours",
+        "resolve_within_business_days",
+        "max_critical_high",
+        "max_medium",
+        "max_low",
+    ]
+
+
+class ActionInline(admin.TabularInline):
+    model = IssueAction
+    extra = 0
+
+
+class TaskInline(admin.TabularInline):
+    model = RectificationTask
+    extra = 0
+
+
+@admin.register(Issue)
+class IssueAdmin(SimpleHistoryAdmin):
+    list_display = ["reference", "title", "score", "band", "status", "identified_at", "owner"]
+    list_filter = ["status", "band", "category", "identified_by"]
+    search_fields = ["reference", "title"]
+    readonly_fields = ["reference", "score", "band", "matrix_version"]
+    inlines = [ActionInline, TaskInline]
+
+
+@admin.register(IssueScoring)
+class IssueScoringAdmin(SimpleHistoryAdmin):
+    list_display = ["issue", "score", "band", "matrix_version", "scored_by", "scored_at"]
+
+
+@admin.register(IssueAction)
+class IssueActionAdmin(SimpleHistoryAdmin):
+    list_display = ["issue", "kind", "due_at", "done_at"]
+
+
+@admin.register(RectificationTask)
+class RectificationTaskAdmin(SimpleHistoryAdmin):
+    list_display = ["issue", "description", "owner", "due_date", "done_date"]
+
+
+@admin.register(Breach)
+class BreachAdmin(SimpleHistoryAdmin):
+    list_display = ["reference", "severity", "identified_at", "notified_at", "resolved_at"]
+    list_filter = ["severity"]
+    readonly_fields = ["reference", "notification_due", "resolution_due", "policy_version"]
+
+
+@admin.register(Communication)
+class CommunicationAdmin(SimpleHistoryAdmin):
+    list_display = ["reference", "subject", "kind", "sent_at", "quality_score"]
+    list_filter = ["kind"]
+
+
+@admin.register(ReminderSent)
+class ReminderSentAdmin(admin.ModelAdmin):
+    list_display = ["subject_key", "stage", "deadline", "sent_at"]
+    readonly_fields = ["subject_key", "stage", "deadline", "recipients", "sent_at"]

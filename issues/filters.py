@@ -1,0 +1,89 @@
+"""Filters of the register lists: status, band, severity, customer, month, overdue."""
+
+import django_filters
+from django import forms
+
+from core.models import Organisation
+from issues.models import Breach, Communication, Issue, IssueStatus, Severity, month_bounds
+
+MONTH = forms.DateInput(attrs={"type": "month"}, format="%Y-%m")
+
+
+def _month_filter(field_name: str) -> django_filters.DateFilter:
+    return django_filters.DateFilter(
+        label="Month",
+        method=_in_month(field_name),
+        widget=MONTH,
+        input_formats=["%Y-%m"],
+        help_text="A calendar month, e.g. 2020-11.",
+    )
+
+
+def _in_month(field_name: str):
+    def method(queryset, name, value):
+        start, end = month_bounds(value.replace(day=1))
+        return queryset.filter(**{f"{field_name}__gte": start, f"{field_name}__lt": end})
+
+    return method
+
+
+def _band_choices() -> list[tuple[str, str]]:
+    """The current matrix's bands, then any older band name an issue still carries."""
+    from issues.services import matrix_current
+
+    names = [b.name for b in matrix_current().bands.all()]
+    used = Issue.objects.exclude(band="").values_list("band", flat=True).distinct()
+    names += sorted(set(used) - set(names))
+    return [(n, n) for n in names]
+
+
+def _customers():
+    return Organisation.objects.order_by("name")
+
+
+class IssueFilter(django_filters.FilterSet):
+    status = django_filters.ChoiceFilter(choices=IssueStatus.choices)
+    band = django_filters.ChoiceFilter(choices=_band_choices)
+    customer = django_filters.ModelChoiceFilter(
+        field_name="affected_customers", queryset=_customers(), label="Customer"
+    )
+    month = _month_filter("identified_at")
+    overdue = django_filters.BooleanFilter(
+        method="filter_overdue", label="Only with overdue actions", widget=forms.CheckboxInput
+    )
+
+    class Meta:
+        model = Issue
+        fields = ["status", "band", "category", "customer", "month", "overdue"]
+
+    def filter_overdue(self, queryset, name, value):
+        return queryset.with_overdue() if value else queryset
+
+
+class BreachFilter(django_filters.FilterSet):
+    severity = django_filters.ChoiceFilter(choices=Severity.choices)
+    customer = django_filters.ModelChoiceFilter(
+        field_name="customers_impacted", queryset=_customers(), label="Customer"
+    )
+    month = _month_filter("identified_at")
+    overdue = django_filters.BooleanFilter(
+        method="filter_overdue", label="Only with a clock overdue", widget=forms.CheckboxInput
+    )
+
+    class Meta:
+        model = Breach
+        fields = ["severity", "customer", "month", "overdue"]
+
+    def filter_overdue(self, queryset, name, value):
+        return queryset.overdue() if value else queryset
+
+
+class CommunicationFilter(django_filters.FilterSet):
+    customer = django_filters.ModelChoiceFilter(
+        field_name="recipients", queryset=_customers(), label="Recipient"
+    )
+    month = _month_filter("sent_at")
+
+    class Meta:
+        model = Communication
+        fields = ["kind", "customer", "month"]

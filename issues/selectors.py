@@ -1,0 +1,301 @@
+"""Reads of the registers: lists for the pages and the monthly figures the KVIs and the
+committee pack use."""
+
+from __future__ import annotations
+
+from collections import Counter
+from dataclasses import dataclass
+from datetime import date, datetime
+from decimal import Decimal
+
+from django.db.models import Prefetch, Q, QuerySet
+from django.utils import timezone
+
+from issues import rules
+from issues.models import (
+    CHECKLIST,
+    Breach,
+    Category,
+    Communication,
+    IdentifiedBy,
+    Issue,
+    IssueAction,
+    RectificationTask,
+    Severity,
+    month_bounds,
+)
+from kvis.rules import Suggestion, add_months, kvi_year_start
+
+
+def issue_list() -> QuerySet[Issue]:
+    """Issues with their owner and customers, newest first."""
+    return Issue.objects.select_related("owner").prefetch_related(
+        "affected_customers__constituency"
+    )
+
+
+def issue_detail(pk: int) -> Issue:
+    """One issue with everything its page shows."""
+    return (
+        Issue.objects.select_related("owner")
+        .prefetch_related(
+            "affected_customers__constituency",
+            "actions",
+            Prefetch("tasks", RectificationTask.objects.select_related("owner")),
+            "scorings__scored_by",
+            "communications",
+        )
+        .get(pk=pk)
+    )
+
+
+def breach_list() -> QuerySet[Breach]:
+    """Breaches with owner and customers, newest first."""
+    return Breach.objects.select_related("owner").prefetch_related("customers_impacted")
+
+
+def breach_detail(pk: int) -> Breach:
+    return (
+        Breach.objects.select_related("owner")
+        .prefetch_related("customers_impacted", "communications")
+        .get(pk=pk)
+    )
+
+
+def communication_list() -> QuerySet[Communication]:
+    """Communications with their recipients, newest first."""
+    return Communication.objects.select_related("owner").prefetch_related("recipients")
+
+
+def communication_detail(pk: int) -> Communication:
+    return (
+        Communication.objects.select_related("owner")
+        .prefetch_related("recipients", "issues", "breaches")
+        .get(pk=pk)
+    )
+
+
+def checklist_rows(comm: Communication) -> list[tuple[str, bool]]:
+    """The framework checklist of a communication as (words, ticked)."""
+    return [(label, getattr(comm, field)) for field, label in CHECKLIST]
+
+
+def history_rows(obj, limit: int = 20) -> list[dict]:
+    """The latest history entries of a record: when, who, what kind, which fields changed."""
+    entries = list(obj.history.select_related("history_user").order_by("-history_date")[:limit])
+    rows = []
+    for newer, older in zip(entries, [*entries[1:], None], strict=True):
+        changed = []
+        if older is not None:
+            changed = [c.field for c in newer.diff_against(older).changes]
+        rows.append(
+            {
+                "at": newer.history_date,
+                "by": _person(newer.history_user),
+                "kind": {"+": "Created", "~": "Changed", "-": "Deleted"}[newer.history_type],
+                "fields": ", ".join(changed),
+            }
+        )
+    return rows
+
+
+def _person(user) -> str:
+    if user is None:
+        return "system"
+    return user.get_full_name() or user.username
+
+
+# --- Clocks ---------------------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class BreachClocks:
+    breach: Breach
+    notification: rules.ClockState
+    resolution: rules.ClockState
+
+    @property
+    def missed(self) -> int:
+        return int(self.notification.is_bad) + int(self.resolution.is_bad)
+
+
+def breach_clocks(breach: Breach, now: datetime | None = None) -> BreachClocks:
+    """Both clocks of a breach: met, missed, open with the time left, or overdue."""
+    now = now or timezone.now()
+    return BreachClocks(
+        breach=breach,
+        notification=rules.clock_state(breach.notification_due, breach.notified_at, now),
+        resolution=rules.clock_state(breach.resolution_due, breach.resolved_at, now),
+    )
+
+
+# --- Monthly figures ------------------------------------------------------------------------
+
+
+def _as_of(month: date) -> datetime:
+    """The moment a month's figures are read at: its end, or now for the current month."""
+    return min(month_bounds(month)[1], timezone.now())
+
+
+def breach_month(month: date, now: datetime | None = None) -> dict:
+    """A month's breaches: counts by severity, both clocks per breach, and the suggested RAG."""
+    from issues.services import breach_policy_current
+
+    policy = breach_policy_current()
+    now = now or timezone.now()
+    breaches = list(breach_list().identified_in(month).order_by("identified_at"))
+    counts = Counter(b.severity for b in breaches)
+    clocks = [breach_clocks(b, now) for b in breaches]
+    missed = sum(c.missed for c in clocks)
+    thresholds = policy.thresholds()
+    suggestion = rules.breach_month_rag(dict(counts), missed, thresholds)
+    return {
+        "month": month,
+        "rows": [
+            {
+                "label": "Critical/High",
+                "count": counts[Severity.CRITICAL] + counts[Severity.HIGH],
+                "limit": thresholds.max_critical_high,
+            },
+            {"label": "Medium", "count": counts[Severity.MEDIUM], "limit": thresholds.max_medium},
+            {"label": "Low", "count": counts[Severity.LOW], "limit": thresholds.max_low},
+        ],
+        "clocks": clocks,
+        "deadlines_missed": missed,
+        "suggestion": suggestion,
+        "policy_version": policy.version,
+    }
+
+
+def _month_mean(month: date) -> Decimal | None:
+    scores = Communication.objects.sent_in(month).values_list("quality_score", flat=True)
+    return rules.mean_score(scores)
+
+
+def comms_classes() -> rules.CommsClasses:
+    """The class boundaries from the KVI app's current RAG settings (defaults if none)."""
+    from kvis.models import RagSettings
+
+    current = RagSettings.objects.order_by("-version").first()
+    if current is None:
+        return rules.CommsClasses()
+    return rules.CommsClasses(
+        exceeded_from=current.score_exceeded_from,
+        met_from=current.score_green_from,
+        amber_from=current.score_amber_from,
+    )
+
+
+def comms_month(month: date) -> dict:
+    """A month's communications: mean, change from last month, KVI-year-to-date mean (the mean
+    of the monthly means so far), class and suggested RAG."""
+    classes = comms_classes()
+    mean = _month_mean(month)
+    previous = _month_mean(add_months(month, -1))
+    start = date(kvi_year_start(month), 4, 1)
+    months = []
+    m = start
+    while m <= month:
+        months.append(m)
+        m = add_months(m, 1)
+    monthly = [v for v in (_month_mean(m) for m in months) if v is not None]
+    ytd = rules.mean_score(monthly)
+    return {
+        "month": month,
+        "count": Communication.objects.sent_in(month).count(),
+        "mean": mean,
+        "previous": previous,
+        "change": (mean - previous) if mean is not None and previous is not None else None,
+        "ytd_mean": ytd,
+        "class": rules.comms_class(mean, classes) if mean is not None else "",
+        "ytd_class": rules.comms_class(ytd, classes) if ytd is not None else "",
+        "suggestion": rules.comms_month_rag(mean, previous, ytd, classes),
+    }
+
+
+def issue_month(month: date, amber_max_overdue: int = 2) -> dict:
+    """A month's issue figures: new issues by band and scored, % identified by the provider
+    (all and AQ defects), age profile of issues open at month end, and overdue actions."""
+    as_of = _as_of(month)
+    new = list(Issue.objects.identified_in(month))
+    by_band = Counter(i.band or "Not scored" for i in new)
+    unscored = sum(1 for i in new if i.score is None)
+    by_provider = sum(1 for i in new if i.identified_by == IdentifiedBy.PROVIDER)
+    aq = [i for i in new if i.category == Category.AQ_DEFECT]
+    aq_by_provider = sum(1 for i in aq if i.identified_by == IdentifiedBy.PROVIDER)
+    open_then = Issue.objects.filter(identified_at__lt=as_of).filter(
+        Q(resolved_at__isnull=True) | Q(resolved_at__gte=as_of)
+    )
+    ages = Counter(
+        rules.age_bucket((rules.local_day(as_of) - rules.local_day(i.identified_at)).days)
+        for i in open_then.only("identified_at")
+    )
+    overdue_actions = (
+        IssueAction.objects.filter(due_at__lt=as_of)
+        .filter(Q(done_at__isnull=True) | Q(done_at__gt=as_of))
+        .select_related("issue")
+    )
+    today = timezone.localtime(as_of).date()
+    overdue_tasks = (
+        RectificationTask.objects.filter(due_date__lt=today)
+        .filter(Q(done_date__isnull=True) | Q(done_date__gt=today))
+        .select_related("issue", "owner")
+    )
+    overdue_count = overdue_actions.count() + overdue_tasks.count()
+    return {
+        "month": month,
+        "new_count": len(new),
+        "unscored": unscored,
+        "by_band": [(name, by_band[name]) for name in _band_order(by_band)],
+        "identified_by_provider_pct": rules.percentage(by_provider, len(new)),
+        "aq_count": len(aq),
+        "aq_by_provider_pct": rules.percentage(aq_by_provider, len(aq)),
+        "age_profile": [(label, ages[label]) for label in rules.age_bucket_labels()],
+        "open_count": sum(ages.values()),
+        "overdue_actions": list(overdue_actions),
+        "overdue_tasks": list(overdue_tasks),
+        "overdue_count": overdue_count,
+        "suggestion": rules.issue_resolution_rag(
+            len(new), unscored, overdue_count, amber_max_overdue
+        ),
+    }
+
+
+def _band_order(counter: Counter) -> list[str]:
+    from issues.services import matrix_current
+
+    names = [b.name for b in matrix_current().bands.all()]
+    return names + sorted(n for n in counter if n not in names)
+
+
+# --- Providers for the KVI app ---------------------------------------------------------------
+
+
+def breaches_monthly_suggestion(month: date) -> Suggestion:
+    """The data-security KVI's suggestion for a month (DOMAIN rule 2)."""
+    return breach_month(month)["suggestion"]
+
+
+def communications_monthly_suggestion(month: date) -> Suggestion:
+    """The effective-communication KVI's suggestion for a month (DOMAIN rule 4)."""
+    return comms_month(month)["suggestion"]
+
+
+def issue_resolution_suggestion(month: date) -> Suggestion:
+    """The issue-resolution KVI's suggestion for a month."""
+    return issue_month(month)["suggestion"]
+
+
+def pack_register_summary(committee, month: date) -> dict:
+    """Pack section: new issues by band, open issues by age, overdue actions."""
+    return {"figures": issue_month(month), "month": month}
+
+
+def pack_breaches(committee, month: date) -> dict:
+    """Pack section: breaches against thresholds, with both clocks per breach."""
+    return {"figures": breach_month(month, now=_as_of(month)), "month": month}
+
+
+def pack_communications(committee, month: date) -> dict:
+    """Pack section: communications mean, change, year-to-date mean and class."""
+    return {"figures": comms_month(month), "month": month}

@@ -1,0 +1,98 @@
+"""Factories for the registers. Times are aware, in Europe/London, and in the past."""
+
+from datetime import datetime
+from decimal import Decimal
+
+import factory
+from django.contrib.auth import get_user_model
+from factory.django import DjangoModelFactory
+
+from core.models import Constituency, Organisation
+from issues import services
+from issues.models import Breach, Communication, Issue, RectificationTask
+from issues.rules import LONDON
+
+
+class UserFactory(DjangoModelFactory):
+    class Meta:
+        model = get_user_model()
+        django_get_or_create = ("username",)
+
+    username = factory.Sequence(lambda n: f"owner{n}")
+    email = factory.LazyAttribute(lambda u: f"{u.username}@example.org")
+
+
+class ConstituencyFactory(DjangoModelFactory):
+    class Meta:
+        model = Constituency
+        django_get_or_create = ("name",)
+
+    name = "Shippers"
+
+
+class OrganisationFactory(DjangoModelFactory):
+    class Meta:
+        model = Organisation
+
+    name = factory.Sequence(lambda n: f"Customer {n} Ltd")
+    short_name = factory.Sequence(lambda n: f"C{n}")
+    constituency = factory.SubFactory(ConstituencyFactory)
+
+
+class IssueFactory(DjangoModelFactory):
+    """Built through the service so it gets a reference (and a score when levels are given)."""
+
+    class Meta:
+        model = Issue
+
+    title = factory.Sequence(lambda n: f"Issue {n}")
+    description = "Meter reads rejected."
+    category = "aq_defect"
+    identified_by = "provider"
+    identified_at = datetime(2021, 6, 14, 10, tzinfo=LONDON)
+    owner = factory.SubFactory(UserFactory)
+    impact = None
+    financial = None
+
+    @classmethod
+    def _create(cls, model_class, *args, **kwargs):
+        return services.issue_create(**kwargs)
+
+
+class RectificationTaskFactory(DjangoModelFactory):
+    class Meta:
+        model = RectificationTask
+
+    issue = factory.SubFactory(IssueFactory, impact=2, financial=2)
+    description = factory.Sequence(lambda n: f"Task {n}")
+    owner = factory.SubFactory(UserFactory)
+    due_date = datetime(2021, 6, 28, tzinfo=LONDON).date()
+
+
+class BreachFactory(DjangoModelFactory):
+    class Meta:
+        model = Breach
+
+    severity = "low"
+    identified_at = datetime(2021, 6, 14, 10, tzinfo=LONDON)
+    description = "Report sent to the wrong shipper."
+    owner = factory.SubFactory(UserFactory)
+
+    @classmethod
+    def _create(cls, model_class, *args, **kwargs):
+        return services.breach_create(**kwargs)
+
+
+class CommunicationFactory(DjangoModelFactory):
+    class Meta:
+        model = Communication
+
+    kind = "ad_hoc"
+    sent_at = datetime(2020, 11, 10, 12, tzinfo=LONDON)
+    subject = factory.Sequence(lambda n: f"Update {n}")
+    quality_score = Decimal("8.0")
+    owner = factory.SubFactory(UserFactory)
+
+    @classmethod
+    def _create(cls, model_class, *args, **kwargs):
+        return services.communication_create(**kwargs)

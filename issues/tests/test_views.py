@@ -1,0 +1,262 @@
+"""Pages: who may open what, forms refusing bad input with clear messages, exports."""
+
+from datetime import datetime, timedelta
+
+import pytest
+from django.urls import reverse
+from django.utils import timezone
+
+from core.roles import ADMIN, COMMITTEE_MEMBER, CUSTOMER_OPS, PAFA
+from issues.models import Breach, Issue, IssueAction
+from issues.rules import LONDON
+from issues.tests.factories import (
+    BreachFactory,
+    CommunicationFactory,
+    IssueFactory,
+    OrganisationFactory,
+    RectificationTaskFactory,
+)
+
+pytestmark = pytest.mark.django_db
+
+
+@pytest.fixture
+def records():
+    issue = IssueFactory(impact=3, financial=3, internal_notes="Secret supplier detail")
+    task = RectificationTaskFactory(issue=issue)
+    return {
+        "issue": issue,
+        "task": task,
+        "action": issue.actions.first(),
+        "breach": BreachFactory(severity="high"),
+        "comm": CommunicationFactory(),
+    }
+
+
+def read_urls(r):
+    return [
+        reverse("issues:index"),
+        reverse("issues:index") + "?month=2020-11",
+        reverse("issues:register"),
+        reverse("issues:matrix"),
+        reverse("issues:issue_detail", args=[r["issue"].pk]),
+        reverse("issues:breach_list"),
+        reverse("issues:breach_detail", args=[r["breach"].pk]),
+        reverse("issues:communication_list"),
+        reverse("issues:communication_detail", args=[r["comm"].pk]),
+    ]
+
+
+def write_urls(r):
+    return [
+        reverse("issues:issue_create"),
+        reverse("issues:issue_update", args=[r["issue"].pk]),
+        reverse("issues:issue_score", args=[r["issue"].pk]),
+        reverse("issues:issue_status", args=[r["issue"].pk]),
+        reverse("issues:task_create", args=[r["issue"].pk]),
+        reverse("issues:task_update", args=[r["task"].pk]),
+        reverse("issues:action_done", args=[r["action"].pk]),
+        reverse("issues:breach_create"),
+        reverse("issues:breach_update", args=[r["breach"].pk]),
+        reverse("issues:communication_create"),
+        reverse("issues:communication_update", args=[r["comm"].pk]),
+    ]
+
+
+@pytest.mark.parametrize("role", [COMMITTEE_MEMBER, CUSTOMER_OPS, PAFA, ADMIN])
+def test_every_role_reads_every_page(client_for, records, role):
+    c = client_for(role)
+    for url in read_urls(records):
+        assert c.get(url).status_code == 200, url
+
+
+@pytest.mark.parametrize(
+    ("role", "status"), [(CUSTOMER_OPS, 200), (ADMIN, 200), (COMMITTEE_MEMBER, 403), (PAFA, 403)]
+)
+def test_write_pages_for_ops_and_admin_only(client_for, records, role, status):
+    c = client_for(role)
+    for url in write_urls(records):
+        assert c.get(url).status_code == status, url
+        if status == 403:
+            assert c.post(url, {}).status_code == 403, url
+
+
+def test_user_without_role_reads_nothing(client_for, records):
+    c = client_for("none")
+    for url in read_urls(records) + write_urls(records):
+        assert c.get(url).status_code == 403, url
+
+
+def test_published_register_hides_internal_notes_from_committee(client_for, records):
+    issue = records["issue"]
+    page = client_for(COMMITTEE_MEMBER).get(reverse("issues:issue_detail", args=[issue.pk]))
+    assert issue.reference.encode() in page.content
+    assert b"Secret supplier detail" not in page.content
+    assert client_for(COMMITTEE_MEMBER).get(reverse("issues:issue_list")).status_code == 403
+    ops_page = client_for(CUSTOMER_OPS).get(reverse("issues:issue_detail", args=[issue.pk]))
+    assert b"Secret supplier detail" in ops_page.content
+
+
+@pytest.mark.parametrize("fmt", ["csv", "xlsx"])
+@pytest.mark.parametrize("name", ["issues:register", "issues:breach_list", "issues:issue_list"])
+def test_lists_export(client_for, records, name, fmt):
+    response = client_for(CUSTOMER_OPS).get(reverse(name), {"_export": fmt})
+    assert response.status_code == 200
+    assert fmt in response["Content-Disposition"]
+
+
+def test_register_csv_has_no_internal_columns(client_for, records):
+    body = client_for(CUSTOMER_OPS).get(reverse("issues:register"), {"_export": "csv"})
+    text = body.content.decode()
+    assert records["issue"].reference in text
+    assert "Owner" not in text and "Secret" not in text
+
+
+@pytest.mark.parametrize(
+    ("params", "found"),
+    [
+        ({"status": "open"}, True),
+        ({"status": "closed"}, False),
+        ({"band": "High"}, True),
+        ({"band": "Low"}, False),
+        ({"month": "2021-06"}, True),
+        ({"month": "2021-07"}, False),
+    ],
+)
+def test_issue_filters(client_for, records, params, found):
+    page = client_for(CUSTOMER_OPS).get(reverse("issues:issue_list"), params)
+    assert (records["issue"].reference.encode() in page.content) == found
+
+
+def test_overdue_filter(client_for, records):
+    IssueAction.objects.update(done_at=timezone.now())
+    late = IssueFactory(identified_at=timezone.now() - timedelta(days=30), impact=3, financial=3)
+    page = client_for(CUSTOMER_OPS).get(reverse("issues:issue_list"), {"overdue": "on"})
+    assert late.reference.encode() in page.content
+    assert records["issue"].reference.encode() in page.content  # its task is overdue
+    breaches = client_for(CUSTOMER_OPS).get(reverse("issues:breach_list"), {"overdue": "on"})
+    assert records["breach"].reference.encode() in breaches.content
+
+
+def _breach_post(ops_user, **overrides):
+    data = {
+        "severity": "high",
+        "identified_at": "2021-06-14T10:00",
+        "description": "Wrong recipient",
+        "owner": ops_user.pk,
+    }
+    data.update(overrides)
+    return data
+
+
+def test_ops_logs_a_breach_and_sees_both_clocks(client_for, ops_user):
+    c = client_for(CUSTOMER_OPS)
+    org = OrganisationFactory()
+    response = c.post(
+        reverse("issues:breach_create"),
+        _breach_post(ops_user, customers_impacted=[org.pk]),
+        follow=True,
+    )
+    breach = Breach.objects.get()
+    assert breach.notification_due == datetime(2021, 6, 14, 14, tzinfo=LONDON)
+    assert b"Notification" in response.content and b"Resolution" in response.content
+    assert b"14 Jun 2021 14:00" in response.content
+    assert b"16 Jun 2021 23:59" in response.content
+
+
+@pytest.mark.parametrize(
+    ("overrides", "message"),
+    [
+        ({"resolved_at": "2021-06-14T09:00"}, "Resolved at cannot be before identified at."),
+        ({"notified_at": "2021-06-13T09:00"}, "Notified at cannot be before identified at."),
+        ({"identified_at": "2099-01-01T10:00"}, "Identified at cannot be in the future."),
+        ({"customers_impacted": ["99999"]}, "Unknown customer: 99999"),
+        ({"severity": "extreme"}, "Select a valid choice"),
+    ],
+)
+def test_bad_breach_input_is_refused_clearly(client_for, ops_user, overrides, message):
+    response = client_for(CUSTOMER_OPS).post(
+        reverse("issues:breach_create"), _breach_post(ops_user, **overrides)
+    )
+    assert response.status_code == 200
+    assert message in response.content.decode()
+    assert not Breach.objects.exists()
+
+
+def _issue_post(ops_user, **overrides):
+    return {
+        "title": "Reads rejected",
+        "description": "x",
+        "category": "data",
+        "identified_by": "provider",
+        "identified_at": "2021-06-14T10:00",
+        "mprns_affected": "3",
+        "impact": "2",
+        "financial": "2",
+        "owner": ops_user.pk,
+        **overrides,
+    }
+
+
+@pytest.mark.parametrize(
+    ("overrides", "message"),
+    [
+        ({"impact": "4"}, "Select a valid choice. 4 is not one of the available choices."),
+        ({"financial": "0"}, "Select a valid choice. 0 is not one of the available choices."),
+        ({"identified_at": "2099-01-01T10:00"}, "Identified at cannot be in the future."),
+        ({"affected_customers": ["99999"]}, "Unknown customer: 99999"),
+    ],
+)
+def test_bad_issue_input_is_refused_clearly(client_for, ops_user, overrides, message):
+    response = client_for(CUSTOMER_OPS).post(
+        reverse("issues:issue_create"), _issue_post(ops_user, **overrides)
+    )
+    assert response.status_code == 200
+    assert message in response.content.decode()
+    assert not Issue.objects.exists()
+
+
+def test_issue_logged_and_scored_from_the_form(client_for, ops_user):
+    response = client_for(CUSTOMER_OPS).post(
+        reverse("issues:issue_create"), _issue_post(ops_user, impact="3"), follow=True
+    )
+    issue = Issue.objects.get()
+    assert (issue.score, issue.band, issue.reference) == (6, "High", "ISS-2021-0001")
+    assert b"Report to CoMC" in response.content
+
+
+def test_stale_edit_shows_a_conflict(client_for, records):
+    issue = records["issue"]
+    c = client_for(CUSTOMER_OPS)
+    url = reverse("issues:issue_update", args=[issue.pk])
+    form = c.get(url).context["form"]
+    data = {k: v for k, v in form.initial.items() if v is not None}
+    data.update(
+        identified_at="2021-06-14T10:00",
+        owner=issue.owner.pk,
+        affected_customers=[],
+        version=issue.version - 1 if issue.version > 1 else 999,
+    )
+    response = c.post(url, data)
+    assert "Someone else changed this record" in response.content.decode()
+
+
+def test_rescore_without_reason_is_refused_on_the_page(client_for, records):
+    url = reverse("issues:issue_score", args=[records["issue"].pk])
+    response = client_for(CUSTOMER_OPS).post(url, {"impact": "1", "financial": "1"})
+    assert "Re-scoring an issue needs a reason" in response.content.decode()
+
+
+def test_matrix_page_shows_every_cell(client_for):
+    page = client_for(COMMITTEE_MEMBER).get(reverse("issues:matrix")).content.decode()
+    for score in (1, 2, 3, 4, 6, 9):
+        assert f"<strong>{score}</strong>" in page
+    assert "Report to CoMC" in page and "within 5 business days" in page
+
+
+def test_overview_shows_the_months_figures(client_for):
+    IssueFactory(identified_at=datetime(2020, 11, 3, 9, tzinfo=LONDON), impact=1, financial=1)
+    page = client_for(COMMITTEE_MEMBER).get(reverse("issues:index"), {"month": "2020-11"})
+    text = page.content.decode()
+    assert "November 2020" in text
+    assert 'class="rag rag-green"' in text

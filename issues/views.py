@@ -1,0 +1,517 @@
+"""Pages of the registers: thin adapters from a form or a query string to a service or selector."""
+
+from __future__ import annotations
+
+from datetime import date
+
+from django.contrib import messages
+from django.contrib.auth.mixins import PermissionRequiredMixin
+from django.core.exceptions import ValidationError
+from django.http import Http404
+from django.shortcuts import get_object_or_404, redirect
+from django.urls import reverse
+from django.utils import timezone
+from django.utils.functional import cached_property
+from django.views.generic import FormView, TemplateView
+from django_filters.views import FilterView
+from django_tables2 import SingleTableMixin
+from django_tables2.export import ExportMixin
+
+from issues import rules, selectors, services
+from issues.filters import BreachFilter, CommunicationFilter, IssueFilter
+from issues.forms import (
+    ActionDoneForm,
+    BreachForm,
+    CommunicationForm,
+    IssueForm,
+    IssueScoreForm,
+    IssueStatusForm,
+    TaskForm,
+)
+from issues.models import (
+    Breach,
+    Communication,
+    Issue,
+    IssueAction,
+    RectificationTask,
+)
+from issues.services import ApplicationError
+from issues.tables import (
+    BreachTable,
+    CommunicationTable,
+    IssueTable,
+    PublishedRegisterTable,
+    clock_badge,
+)
+from kvis.rules import add_months, first_of_month
+
+# --- Overview and matrix --------------------------------------------------------------------
+
+
+def _month_from(request) -> date:
+    """The month asked for as ?month=YYYY-MM; this month when absent or malformed."""
+    try:
+        year, month = map(int, request.GET.get("month", "").split("-"))
+        return date(year, month, 1)
+    except ValueError:
+        return first_of_month(timezone.localdate())
+
+
+class OverviewView(PermissionRequiredMixin, TemplateView):
+    """The landing page: the month's issue, breach and communication figures."""
+
+    permission_required = "issues.view_issue"
+    template_name = "issues/index.html"
+
+    def get_context_data(self, **kwargs):
+        month = _month_from(self.request)
+        return super().get_context_data(
+            month=month,
+            previous_month=add_months(month, -1),
+            next_month=add_months(month, 1),
+            issue_figures=selectors.issue_month(month),
+            breach_figures=selectors.breach_month(month),
+            comms_figures=selectors.comms_month(month),
+            **kwargs,
+        )
+
+
+class MatrixView(PermissionRequiredMixin, TemplateView):
+    """The 3×3 grid with scores, bands and the actions each band requires."""
+
+    permission_required = "issues.view_scoringmatrix"
+    template_name = "issues/matrix.html"
+
+    def get_context_data(self, **kwargs):
+        matrix = services.matrix_current()
+        bands = matrix.band_rules()
+        helps = {
+            "impact": [matrix.impact_low_help, matrix.impact_medium_help, matrix.impact_high_help],
+            "financial": [
+                matrix.financial_low_help,
+                matrix.financial_medium_help,
+                matrix.financial_high_help,
+            ],
+        }
+        rows = []
+        for financial in (3, 2, 1):
+            cells = []
+            for impact in (1, 2, 3):
+                score = rules.issue_score(impact, financial)
+                cells.append({"score": score, "band": rules.band_for(score, bands).name})
+            rows.append(
+                {
+                    "label": rules.LEVELS[financial],
+                    "value": financial,
+                    "help": helps["financial"][financial - 1],
+                    "cells": cells,
+                }
+            )
+        columns = [
+            {"label": rules.LEVELS[i], "value": i, "help": helps["impact"][i - 1]}
+            for i in (1, 2, 3)
+        ]
+        return super().get_context_data(
+            matrix=matrix, rows=rows, columns=columns, bands=bands, **kwargs
+        )
+
+
+# --- Lists ----------------------------------------------------------------------------------
+
+
+class RegisterListView(PermissionRequiredMixin, ExportMixin, SingleTableMixin, FilterView):
+    template_name = "issues/list.html"
+    paginate_by = 50
+    heading = ""
+    create_url = ""
+    create_permission = ""
+
+    def get_context_data(self, **kwargs):
+        can_create = self.create_permission and self.request.user.has_perm(self.create_permission)
+        return super().get_context_data(
+            heading=self.heading,
+            create_url=reverse(self.create_url) if can_create else "",
+            **kwargs,
+        )
+
+
+class PublishedRegisterView(RegisterListView):
+    """The published issue register: what committee members and customers see."""
+
+    permission_required = "issues.view_issue"
+    table_class = PublishedRegisterTable
+    filterset_class = IssueFilter
+    heading = "Published issue register"
+    export_name = "issue-register"
+
+    def get_queryset(self):
+        return selectors.issue_list()
+
+
+class IssueListView(RegisterListView):
+    """The working list of issues, with customers, MPRNs and owners."""
+
+    permission_required = "issues.view_internal_issue"
+    table_class = IssueTable
+    filterset_class = IssueFilter
+    heading = "Issues"
+    create_url = "issues:issue_create"
+    create_permission = "issues.add_issue"
+    export_name = "issues"
+
+    def get_queryset(self):
+        return selectors.issue_list()
+
+
+class BreachListView(RegisterListView):
+    permission_required = "issues.view_breach"
+    table_class = BreachTable
+    filterset_class = BreachFilter
+    heading = "Data breaches"
+    create_url = "issues:breach_create"
+    create_permission = "issues.add_breach"
+    export_name = "breaches"
+
+    def get_queryset(self):
+        return selectors.breach_list()
+
+
+class CommunicationListView(RegisterListView):
+    permission_required = "issues.view_communication"
+    table_class = CommunicationTable
+    filterset_class = CommunicationFilter
+    heading = "Customer communications"
+    create_url = "issues:communication_create"
+    create_permission = "issues.add_communication"
+    export_name = "communications"
+
+    def get_queryset(self):
+        return selectors.communication_list()
+
+
+# --- Details --------------------------------------------------------------------------------
+
+
+def _get(selector, pk):
+    try:
+        return selector(pk)
+    except (Issue.DoesNotExist, Breach.DoesNotExist, Communication.DoesNotExist) as error:
+        raise Http404("No such record.") from error
+
+
+class IssueDetailView(PermissionRequiredMixin, TemplateView):
+    permission_required = "issues.view_issue"
+    template_name = "issues/issue_detail.html"
+
+    def get_context_data(self, **kwargs):
+        issue = _get(selectors.issue_detail, self.kwargs["pk"])
+        user = self.request.user
+        internal = user.has_perm("issues.view_internal_issue")
+        now = timezone.now()
+        return super().get_context_data(
+            issue=issue,
+            internal=internal,
+            can_change=user.has_perm("issues.change_issue"),
+            can_rescore=user.has_perm("issues.rescore_issue"),
+            actions=[
+                {"action": a, "clock": clock_badge(rules.clock_state(a.due_at, a.done_at, now))}
+                for a in issue.actions.all()
+            ],
+            history=selectors.history_rows(issue) if internal else [],
+            **kwargs,
+        )
+
+
+class BreachDetailView(PermissionRequiredMixin, TemplateView):
+    permission_required = "issues.view_breach"
+    template_name = "issues/breach_detail.html"
+
+    def get_context_data(self, **kwargs):
+        breach = _get(selectors.breach_detail, self.kwargs["pk"])
+        clocks = selectors.breach_clocks(breach)
+        return super().get_context_data(
+            breach=breach,
+            notification=clock_badge(clocks.notification),
+            resolution=clock_badge(clocks.resolution),
+            can_change=self.request.user.has_perm("issues.change_breach"),
+            history=selectors.history_rows(breach),
+            **kwargs,
+        )
+
+
+class CommunicationDetailView(PermissionRequiredMixin, TemplateView):
+    permission_required = "issues.view_communication"
+    template_name = "issues/communication_detail.html"
+
+    def get_context_data(self, **kwargs):
+        comm = _get(selectors.communication_detail, self.kwargs["pk"])
+        return super().get_context_data(
+            comm=comm,
+            checklist=selectors.checklist_rows(comm),
+            can_change=self.request.user.has_perm("issues.change_communication"),
+            history=selectors.history_rows(comm),
+            **kwargs,
+        )
+
+
+# --- Forms ----------------------------------------------------------------------------------
+
+
+class ServiceFormView(PermissionRequiredMixin, FormView):
+    """A form whose valid data goes to one service; expected failures come back on the form."""
+
+    template_name = "issues/form.html"
+    heading = ""
+    success_message = "Saved."
+
+    def get_context_data(self, **kwargs):
+        return super().get_context_data(
+            heading=self.heading, cancel_url=self.cancel_url(), **kwargs
+        )
+
+    def cancel_url(self) -> str:
+        return reverse("issues:index")
+
+    def form_valid(self, form):
+        try:
+            obj = self.perform(form)
+        except ApplicationError as error:
+            form.add_error(None, str(error))
+            return self.form_invalid(form)
+        except ValidationError as error:
+            form.add_error(None, error)
+            return self.form_invalid(form)
+        messages.success(self.request, self.success_message)
+        return redirect(self.success_url_for(obj))
+
+    def perform(self, form):
+        raise NotImplementedError
+
+    def success_url_for(self, obj) -> str:
+        return obj.get_absolute_url()
+
+
+def _fields(form, *, drop=("version",)) -> dict:
+    return {k: v for k, v in form.cleaned_data.items() if k not in drop}
+
+
+class IssueCreateView(ServiceFormView):
+    permission_required = "issues.add_issue"
+    form_class = IssueForm
+    heading = "Log an issue"
+
+    def get_initial(self):
+        return {"owner": self.request.user, "identified_at": timezone.localtime()}
+
+    def perform(self, form):
+        return services.issue_create(**_fields(form), by=self.request.user)
+
+    def success_url_for(self, obj):
+        return reverse("issues:issue_detail", args=[obj.pk])
+
+
+class IssueChildMixin:
+    """Views that act on one issue find it once."""
+
+    @cached_property
+    def issue(self):
+        # Looked up on first use, so the permission check comes first (403 before 404).
+        return get_object_or_404(Issue, pk=self.kwargs["pk"])
+
+    def cancel_url(self):
+        return reverse("issues:issue_detail", args=[self.issue.pk])
+
+    def success_url_for(self, obj):
+        return self.cancel_url()
+
+
+class IssueUpdateView(IssueChildMixin, ServiceFormView):
+    permission_required = "issues.change_issue"
+    form_class = IssueForm
+
+    @property
+    def heading(self):
+        return f"Edit {self.issue.reference}"
+
+    def get_form_kwargs(self):
+        return {**super().get_form_kwargs(), "instance": Issue.objects.get(pk=self.issue.pk)}
+
+    def perform(self, form):
+        return services.issue_update(
+            issue=self.issue, version=form.cleaned_data["version"], **_fields(form)
+        )
+
+
+class IssueScoreView(IssueChildMixin, ServiceFormView):
+    permission_required = "issues.rescore_issue"
+    form_class = IssueScoreForm
+    success_message = "Scored; the band's actions are scheduled."
+
+    @property
+    def heading(self):
+        return f"Score {self.issue.reference}"
+
+    def get_initial(self):
+        return {"impact": self.issue.impact, "financial": self.issue.financial}
+
+    def perform(self, form):
+        return services.issue_score(issue=self.issue, **form.cleaned_data, by=self.request.user)
+
+
+class IssueStatusView(IssueChildMixin, ServiceFormView):
+    permission_required = "issues.change_issue"
+    form_class = IssueStatusForm
+    success_message = "Status changed."
+
+    @property
+    def heading(self):
+        return f"Change the status of {self.issue.reference}"
+
+    def get_initial(self):
+        return {"status": self.issue.status}
+
+    def perform(self, form):
+        return services.issue_set_status(
+            issue=self.issue, **form.cleaned_data, by=self.request.user
+        )
+
+
+class ActionDoneView(ServiceFormView):
+    permission_required = "issues.change_issueaction"
+    form_class = ActionDoneForm
+    success_message = "Action recorded as done."
+
+    @cached_property
+    def action(self):
+        return get_object_or_404(IssueAction.objects.select_related("issue"), pk=self.kwargs["pk"])
+
+    @property
+    def heading(self):
+        return f"{self.action.get_kind_display()} – {self.action.issue.reference}"
+
+    def get_initial(self):
+        return {"done_at": timezone.localtime()}
+
+    def cancel_url(self):
+        return reverse("issues:issue_detail", args=[self.action.issue_id])
+
+    def perform(self, form):
+        return services.issue_action_complete(action=self.action, **form.cleaned_data)
+
+    def success_url_for(self, obj):
+        return self.cancel_url()
+
+
+class TaskCreateView(IssueChildMixin, ServiceFormView):
+    permission_required = "issues.add_rectificationtask"
+    form_class = TaskForm
+    success_message = "Task added to the rectification plan."
+
+    @property
+    def heading(self):
+        return f"Add a rectification task to {self.issue.reference}"
+
+    def get_initial(self):
+        return {"owner": self.request.user}
+
+    def perform(self, form):
+        return services.task_create(issue=self.issue, **_fields(form))
+
+
+class VersionedUpdateView(ServiceFormView):
+    """Edit one versioned record through its update service; a stale version is refused."""
+
+    model = None
+    service = None
+    #: The service's keyword for the record, e.g. "breach".
+    record_kwarg = ""
+    detail_url_name = ""
+
+    @cached_property
+    def record(self):
+        # Looked up on first use, so the permission check comes first (403 before 404).
+        return get_object_or_404(self.model, pk=self.kwargs["pk"])
+
+    @property
+    def heading(self):
+        return f"Edit {self.record}"
+
+    def get_form_kwargs(self):
+        return {**super().get_form_kwargs(), "instance": self.model.objects.get(pk=self.record.pk)}
+
+    def detail_pk(self) -> int:
+        return self.record.pk
+
+    def cancel_url(self):
+        return reverse(self.detail_url_name, args=[self.detail_pk()])
+
+    def perform(self, form):
+        return type(self).service(
+            **{self.record_kwarg: self.record},
+            version=form.cleaned_data["version"],
+            **_fields(form),
+        )
+
+    def success_url_for(self, obj):
+        return self.cancel_url()
+
+
+class TaskUpdateView(VersionedUpdateView):
+    permission_required = "issues.change_rectificationtask"
+    form_class = TaskForm
+    model = RectificationTask
+    service = services.task_update
+    record_kwarg = "task"
+    detail_url_name = "issues:issue_detail"
+
+    def detail_pk(self) -> int:
+        return self.record.issue_id
+
+
+class BreachCreateView(ServiceFormView):
+    permission_required = "issues.add_breach"
+    form_class = BreachForm
+    heading = "Log a data breach"
+    success_message = "Breach logged; both clocks are running."
+
+    def get_initial(self):
+        return {"owner": self.request.user, "identified_at": timezone.localtime()}
+
+    def perform(self, form):
+        return services.breach_create(**_fields(form))
+
+    def success_url_for(self, obj):
+        return reverse("issues:breach_detail", args=[obj.pk])
+
+
+class BreachUpdateView(VersionedUpdateView):
+    permission_required = "issues.change_breach"
+    form_class = BreachForm
+    model = Breach
+    service = services.breach_update
+    record_kwarg = "breach"
+    detail_url_name = "issues:breach_detail"
+
+
+class CommunicationCreateView(ServiceFormView):
+    permission_required = "issues.add_communication"
+    form_class = CommunicationForm
+    heading = "Record a communication"
+
+    def get_initial(self):
+        return {"owner": self.request.user, "sent_at": timezone.localtime()}
+
+    def perform(self, form):
+        return services.communication_create(**_fields(form))
+
+    def success_url_for(self, obj):
+        return reverse("issues:communication_detail", args=[obj.pk])
+
+
+class CommunicationUpdateView(VersionedUpdateView):
+    permission_required = "issues.change_communication"
+    form_class = CommunicationForm
+    model = Communication
+    service = services.communication_update
+    record_kwarg = "communication"
+    detail_url_name = "issues:communication_detail"
