@@ -253,17 +253,6 @@ def next_business_day(d: date, holidays: Container[date]) -> date:
     return d
 
 
-def review_dates(start: date, interval_days: int, count: int, holidays: Container[date]) -> list:
-    """The first `count` review dates every `interval_days` from `start`, each moved to the next
-    business day when it falls on a weekend or bank holiday. Dates count from the nominal
-    schedule, so one moved meeting does not shift the rest."""
-    if interval_days < 1:
-        raise ValueError("The review interval must be at least one day.")
-    return [
-        next_business_day(start + timedelta(days=interval_days * k), holidays) for k in range(count)
-    ]
-
-
 def next_review_date(
     anchor: date, interval_days: int, after: date, holidays: Container[date]
 ) -> date:
