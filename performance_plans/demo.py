@@ -208,7 +208,8 @@ def _ses_plan(pafa, pac) -> None:
     if Plan.objects.filter(party=party, title=SES_TITLE).exists():
         return
     today = timezone.localdate()
-    start = today - timedelta(days=43)
+    # Three fortnightly reviews held, the last ten days ago, whatever the weekday today.
+    start = today - timedelta(days=52)
     plan = services.plan_create(
         party=party,
         title=SES_TITLE,
