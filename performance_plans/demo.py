@@ -196,7 +196,7 @@ def _ngs_plan(pafa, pac) -> None:
     services.evidence_add(
         gap=queries,
         kind=EvidenceKind.AUDIT,
-        summary="Audit finding: 14 of 40 AQ queries sampled answered late",
+        summary="14 of 40 AQ queries sampled were answered late",
         file=ContentFile(AUDIT_PDF, name="ngs-aq-audit.pdf"),
         by=pafa,
     )
@@ -233,7 +233,7 @@ def _ses_plan(pafa, pac) -> None:
     services.evidence_add(
         gap=gap,
         kind=EvidenceKind.SCORECARD,
-        summary="Scorecard: submission timeliness Red since July",
+        summary="Submission timeliness Red on the scorecard since July",
         linked=_first_kvi_link(),
         file=ContentFile(READS_CSV, name="ses-scorecard.csv"),
         by=pafa,
@@ -246,7 +246,7 @@ def _ses_plan(pafa, pac) -> None:
             "SES operations director",
             "Manager in post",
             0,
-            21,
+            35,
         ),
         (
             "Clear the backlog of late submissions",
@@ -300,7 +300,7 @@ def _ses_plan(pafa, pac) -> None:
     plan.save(update_fields=["reviews_start_on"])
     holidays = rules.england_and_wales_holidays(range(start.year, today.year + 2))
     progress_by_review = [
-        ({0: 50, 1: 10, 2: 50}, "amber"),
+        ({0: 70, 1: 10, 2: 50}, "amber"),
         ({0: 100, 1: 25, 2: 50}, "amber"),
         ({0: 100, 1: 45, 2: 100}, "green"),
     ]

@@ -48,6 +48,7 @@ REVIEW_ALREADY_HELD = "This review was already recorded on {:%d %b %Y}."
 REVIEW_NOT_UNDER_REVIEW = "Reviews are recorded while a plan is under review (step 4)."
 PLAN_CLOSED = "The plan is closed: it can no longer be changed."
 UNKNOWN_STEP = "“{}” is not a step of a plan."
+REVIEW_IN_FUTURE = "A review is recorded once held: {:%d %b %Y} is in the future."
 PROGRESS_UNKNOWN_ACTION = "Progress was given for an action that is not on this plan."
 
 
@@ -349,6 +350,8 @@ def review_record(
         raise ApplicationError(REVIEW_NOT_UNDER_REVIEW)
     if review.held_on:
         raise ApplicationError(REVIEW_ALREADY_HELD.format(review.held_on))
+    if held_on > _today():
+        raise ApplicationError(REVIEW_IN_FUTURE.format(held_on))
     plan_settings = PlanSettings.objects.current()
     actions = {a.pk: a for a in plan.actions.all()}
     if set(progress) - set(actions):

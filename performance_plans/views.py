@@ -10,6 +10,7 @@ from django.core.exceptions import PermissionDenied
 from django.http import FileResponse, Http404, HttpResponseRedirect
 from django.shortcuts import get_object_or_404, redirect
 from django.urls import reverse
+from django.utils import timezone
 from django.views import View
 from django.views.generic import FormView, TemplateView
 from django_filters.views import FilterView
@@ -234,7 +235,9 @@ class ReviewRecordView(PlanFormView):
     def get_form_kwargs(self):
         kwargs = super().get_form_kwargs()
         kwargs["actions"] = self.plan.actions.all()
-        kwargs.setdefault("initial", {})["held_on"] = self.review.scheduled_on
+        # Meetings are recorded once held: default to today when the review is still ahead.
+        held_on = min(self.review.scheduled_on, timezone.localdate())
+        kwargs.setdefault("initial", {})["held_on"] = held_on
         return kwargs
 
     def perform(self, form):
@@ -257,8 +260,6 @@ class ChaseAddView(PlanFormView):
     success_message = "Chase logged."
 
     def get_initial(self):
-        from django.utils import timezone
-
         return {"chased_on": timezone.localdate()}
 
     def perform(self, form):

@@ -204,7 +204,7 @@ def _hold_review(plan, user, held_on=None, percent=50):
     review = plan.reviews.get(held_on__isnull=True)
     return services.review_record(
         review=review,
-        held_on=held_on or review.scheduled_on,
+        held_on=held_on or services._today(),
         attendees="PAFA\nParty",
         notes="",
         plan_rag="amber",
@@ -335,6 +335,15 @@ def _hold_review_again(review, user):
         progress={},
         by=user,
     )
+
+
+def test_a_review_cannot_be_recorded_before_it_is_held(pafa_user):
+    plan = _plan_at(Step.UNDER_REVIEW, pafa_user)
+    tomorrow = services._today() + timedelta(days=1)
+    with pytest.raises(services.ApplicationError) as exc:
+        _hold_review(plan, pafa_user, held_on=tomorrow)
+    assert exc.value.message == services.REVIEW_IN_FUTURE.format(tomorrow)
+    assert not plan.reviews.filter(held_on__isnull=False).exists()
 
 
 def test_a_review_is_refused_before_the_plan_is_under_review(pafa_user):
