@@ -11,3 +11,8 @@ class PlanFilter(django_filters.FilterSet):
     class Meta:
         model = Plan
         fields = ["party", "step"]
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        for field in self.form.fields.values():
+            field.widget.attrs["class"] = "form-select form-select-sm"

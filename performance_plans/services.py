@@ -82,7 +82,7 @@ def _save(obj) -> None:
 
 
 def _lock(plan: Plan, version: int | None) -> Plan:
-    """The plan's row, locked; refuses a stale version and a closed plan."""
+    """The plan's row, locked; refuses a stale version."""
     current = Plan.objects.select_for_update().get(pk=plan.pk)
     if version is not None and version != current.version:
         values = {
@@ -97,6 +97,14 @@ def _lock(plan: Plan, version: int | None) -> Plan:
             PLAN_CONFLICT.format(version, current.version, shown or "none"),
             extra={"current": current},
         )
+    return current
+
+
+def _lock_open(plan: Plan, version: int | None = None) -> Plan:
+    """The plan's row, locked; refuses a stale version and a closed plan."""
+    current = _lock(plan, version)
+    if current.step == Step.CLOSED:
+        raise ApplicationError(PLAN_CLOSED)
     return current
 
 
@@ -177,9 +185,7 @@ EDITABLE_FIELDS = (
 @transaction.atomic
 def plan_update(*, plan: Plan, version: int, changes: dict, by) -> Plan:
     """Change a plan's record; refused when someone else saved it since `version`."""
-    current = _lock(plan, version)
-    if current.step == Step.CLOSED:
-        raise ApplicationError(PLAN_CLOSED)
+    current = _lock_open(plan, version)
     unknown = set(changes) - set(EDITABLE_FIELDS)
     if unknown:
         raise ValueError(f"not editable here: {sorted(unknown)}")
@@ -197,8 +203,7 @@ def plan_update(*, plan: Plan, version: int, changes: dict, by) -> Plan:
 @transaction.atomic
 def gap_add(*, plan: Plan, description: str, expectation: str = "", by) -> Gap:
     """Record where the party's performance misses expectations."""
-    if _lock(plan, None).step == Step.CLOSED:
-        raise ApplicationError(PLAN_CLOSED)
+    _lock_open(plan)
     gap = Gap(plan=plan, description=description, expectation=expectation)
     _save(gap)
     return gap
@@ -215,8 +220,7 @@ def evidence_add(
     file: UploadedFile | None = None,
 ) -> Evidence:
     """Attach evidence to a gap: a link to a KVI, issue or breach and/or a checked file."""
-    if _lock(gap.plan, None).step == Step.CLOSED:
-        raise ApplicationError(PLAN_CLOSED)
+    _lock_open(gap.plan)
     check_upload(file)
     evidence = Evidence(gap=gap, kind=kind, summary=summary, added_by=by)
     if linked:
@@ -253,8 +257,7 @@ def action_add(
     by,
 ) -> Action:
     """Add a specific action with its owner, target and timing."""
-    if _lock(plan, None).step == Step.CLOSED:
-        raise ApplicationError(PLAN_CLOSED)
+    _lock_open(plan)
     action = Action(
         plan=plan,
         description=description,
@@ -402,9 +405,7 @@ def chase_log(
 ) -> Chase:
     """Log a chase for an update; N unanswered in a row (N from the settings) flags the party
     for escalation and tells the lead of the chasing activity."""
-    current = _lock(plan, None)
-    if current.step == Step.CLOSED:
-        raise ApplicationError(PLAN_CLOSED)
+    current = _lock_open(plan)
     chase = Chase(
         plan=current, chased_on=chased_on, chased_by=by, method=method, answered=answered, note=note
     )
@@ -432,7 +433,7 @@ def escalation_record(
 ) -> Escalation:
     """Record (and send) an escalation of a party that does not engage to Customer Ops or the
     party's CAM; clears the escalation flag."""
-    current = _lock(plan, None)
+    current = _lock_open(plan)
     if escalated_to == EscalationTarget.CAM:
         recipients = [current.cam_email] if current.cam_email else []
         if not recipients:

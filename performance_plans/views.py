@@ -166,22 +166,17 @@ class PlanEditView(PlanFormView):
         kwargs.setdefault("initial", {})["version"] = self.plan.version
         return kwargs
 
-    def form_valid(self, form):
+    def perform(self, form):
         changes = {name: form.cleaned_data[name] for name in services.EDITABLE_FIELDS}
         if not form.cleaned_data.get("notification_document"):
             changes.pop("notification_document")
-        try:
-            services.plan_update(
-                plan=self.plan,
-                version=form.cleaned_data["version"],
-                changes=changes,
-                by=self.request.user,
-            )
-        except services.ApplicationError as exc:  # a stale version (PlanConflict) included
-            form.add_error(None, exc.message)
-            return self.render_to_response(self.get_context_data(form=form), status=409)
-        messages.success(self.request, self.success_message)
-        return HttpResponseRedirect(self.plan_url())
+        # A stale version raises PlanConflict: shown on the form with the current values.
+        services.plan_update(
+            plan=self.plan,
+            version=form.cleaned_data["version"],
+            changes=changes,
+            by=self.request.user,
+        )
 
 
 class GapAddView(PlanFormView):

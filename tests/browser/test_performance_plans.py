@@ -50,6 +50,7 @@ def test_pafa_takes_the_demo_plan_from_step_one_to_closure(
     plan_url = f"{live_server.url}/plans/{demo_data.pk}/"
     login("pafa", DEMO_PASSWORD)
     page.goto(f"{live_server.url}/plans/")
+    screenshot("plans-list")
     page.get_by_role("link", name=demo_data.title).click()
     expect(page.get_by_test_id("current-step")).to_contain_text("1. Gaps outlined")
     screenshot("plans-step1")
