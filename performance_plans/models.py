@@ -1,1 +1,484 @@
-"""Models of this app are added by their own issue."""
+"""Performance improvement plans (PIPs) for parties, their evidence, actions, reviews, chases and
+escalations; the settings they use; and the RACI matrix of who leads each activity."""
+
+from __future__ import annotations
+
+from django.conf import settings
+from django.contrib.contenttypes.fields import GenericForeignKey
+from django.contrib.contenttypes.models import ContentType
+from django.core.exceptions import ValidationError
+from django.core.validators import MaxValueValidator, MinValueValidator
+from django.db import models
+from simple_history.models import HistoricalRecords
+
+from core.models import Committee, Organisation
+from kvis.models import RagChoices
+from kvis.rules import Rag
+from performance_plans.rules import STEP_LABELS, ActionRag, Outcome, Step
+
+
+class StepChoices(models.TextChoices):
+    MANDATED = Step.MANDATED.value, STEP_LABELS[Step.MANDATED]
+    GAPS_OUTLINED = Step.GAPS_OUTLINED.value, STEP_LABELS[Step.GAPS_OUTLINED]
+    ESTABLISHED = Step.ESTABLISHED.value, STEP_LABELS[Step.ESTABLISHED]
+    NOTIFIED = Step.NOTIFIED.value, STEP_LABELS[Step.NOTIFIED]
+    UNDER_REVIEW = Step.UNDER_REVIEW.value, STEP_LABELS[Step.UNDER_REVIEW]
+    CLOSED = Step.CLOSED.value, STEP_LABELS[Step.CLOSED]
+
+
+class OutcomeChoices(models.TextChoices):
+    IMPROVED = Outcome.IMPROVED.value, "Improved"
+    INSUFFICIENT = Outcome.INSUFFICIENT.value, "Insufficient"
+
+
+class ActionRagChoices(models.TextChoices):
+    ON_TRACK = ActionRag.ON_TRACK.value, ActionRag.ON_TRACK.label
+    AT_RISK = ActionRag.AT_RISK.value, ActionRag.AT_RISK.label
+    OFF_TRACK = ActionRag.OFF_TRACK.value, ActionRag.OFF_TRACK.label
+
+
+class PlanSettingsQuerySet(models.QuerySet):
+    def current(self) -> PlanSettings:
+        """The latest settings version (created with defaults if there is none)."""
+        latest = self.order_by("-version").first()
+        return latest or PlanSettings.objects.create(version=1)
+
+
+class PlanSettings(models.Model):
+    """Intervals and thresholds the plan rules use. Rows are versions: a change adds a row, and
+    every action RAG records the version it was judged with."""
+
+    version = models.PositiveIntegerField(unique=True, editable=False)
+    mandated_review_interval_days = models.PositiveIntegerField(
+        default=14,
+        validators=[MinValueValidator(1)],
+        help_text="Days between reviews when PAC mandates regular meetings (fortnightly).",
+    )
+    review_interval_days = models.PositiveIntegerField(
+        default=28,
+        validators=[MinValueValidator(1)],
+        help_text="Days between reviews when PAC has not mandated meetings.",
+    )
+    missed_updates_before_escalation = models.PositiveIntegerField(
+        default=2,
+        validators=[MinValueValidator(1)],
+        help_text="Consecutive unanswered chases that flag a party for escalation.",
+    )
+    on_track_max_shortfall = models.DecimalField(
+        max_digits=5,
+        decimal_places=2,
+        default=10,
+        help_text="An action is on track when it is at most this many points behind plan.",
+    )
+    at_risk_max_shortfall = models.DecimalField(
+        max_digits=5,
+        decimal_places=2,
+        default=25,
+        help_text="An action is at risk up to this many points behind plan; beyond, off track.",
+    )
+    created_at = models.DateTimeField(auto_now_add=True)
+    history = HistoricalRecords()
+
+    objects = PlanSettingsQuerySet.as_manager()
+
+    class Meta:
+        ordering = ["-version"]
+        verbose_name = "plan settings version"
+        verbose_name_plural = "plan settings"
+
+    def __str__(self) -> str:
+        return f"Plan settings v{self.version}"
+
+    def save(self, *args, **kwargs) -> None:
+        if self.version is None:
+            last = PlanSettings.objects.order_by("-version").values_list("version", flat=True)
+            self.version = (last.first() or 0) + 1
+        super().save(*args, **kwargs)
+
+    def clean(self) -> None:
+        if self.on_track_max_shortfall > self.at_risk_max_shortfall:
+            raise ValidationError("'On track' must end at or before 'at risk' ends.")
+
+
+class PlanQuerySet(models.QuerySet):
+    def open(self) -> PlanQuerySet:
+        """Plans not yet closed."""
+        return self.exclude(step=Step.CLOSED)
+
+    def closed_in(self, first: object, last: object) -> PlanQuerySet:
+        """Plans closed between two dates, inclusive."""
+        return self.filter(step=Step.CLOSED, closed_on__range=(first, last))
+
+    def for_party_user(self, user) -> PlanQuerySet:
+        """Plans of the parties the user works for."""
+        return self.filter(party__users=user)
+
+
+class Plan(models.Model):
+    """A party's performance improvement plan, from mandate to closure."""
+
+    party = models.ForeignKey(
+        Organisation,
+        on_delete=models.PROTECT,
+        related_name="improvement_plans",
+        limit_choices_to={"is_party": True},
+    )
+    title = models.CharField(max_length=200)
+    step = models.CharField(max_length=20, choices=StepChoices.choices, default=Step.MANDATED)
+    mandated_by = models.ForeignKey(
+        Committee, on_delete=models.PROTECT, null=True, blank=True, related_name="+"
+    )
+    mandated_on = models.DateField(null=True, blank=True, help_text="Date of the meeting.")
+    reviews_mandated = models.BooleanField(
+        default=False, help_text="PAC mandated regular (e.g. fortnightly) review meetings."
+    )
+    review_interval_days = models.PositiveIntegerField(validators=[MinValueValidator(1)])
+    party_contact_name = models.CharField(max_length=200, blank=True)
+    party_contact_email = models.EmailField(
+        blank=True, help_text="The party's DSC contract manager (Customer Ops provide it)."
+    )
+    cam_email = models.EmailField(
+        "CAM e-mail", blank=True, help_text="The party's Customer Advocate Manager."
+    )
+    # Step 2
+    meeting_held_on = models.DateField("formal meeting held on", null=True, blank=True)
+    meeting_notes = models.TextField(blank=True)
+    signed_for_party_by = models.CharField(max_length=200, blank=True)
+    signed_for_party_on = models.DateField(null=True, blank=True)
+    signed_for_provider_by = models.CharField(max_length=200, blank=True)
+    signed_for_provider_on = models.DateField(null=True, blank=True)
+    # Step 3
+    notified_on = models.DateField("written notification sent on", null=True, blank=True)
+    notified_by = models.CharField("notification sent by", max_length=200, blank=True)
+    notification_document = models.FileField(upload_to="plans/notifications/", blank=True)
+    # Step 4
+    reviews_start_on = models.DateField(null=True, blank=True)
+    next_review_on = models.DateField(null=True, blank=True)
+    escalation_flagged_on = models.DateField(null=True, blank=True)
+    # Step 5
+    outcome = models.CharField(max_length=20, choices=OutcomeChoices.choices, blank=True)
+    actions_taken = models.TextField("final documentation: actions taken", blank=True)
+    results_achieved = models.TextField("final documentation: results achieved", blank=True)
+    impact_notified_on = models.DateField("contractual impact notified on", null=True, blank=True)
+    impact_notified_by = models.CharField(max_length=200, blank=True)
+    impact_document = models.FileField(upload_to="plans/impact/", blank=True)
+    closed_on = models.DateField(null=True, blank=True)
+
+    created_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, blank=True, related_name="+"
+    )
+    created_at = models.DateTimeField(auto_now_add=True)
+    version = models.PositiveIntegerField(
+        default=1, help_text="Increases on every save; a stale version is refused."
+    )
+    history = HistoricalRecords()
+
+    objects = PlanQuerySet.as_manager()
+
+    class Meta:
+        ordering = ["party__name", "-created_at"]
+
+    def __str__(self) -> str:
+        return f"{self.party.short_name or self.party.name}: {self.title}"
+
+    @property
+    def step_label(self) -> str:
+        return STEP_LABELS[Step(self.step)]
+
+    def clean(self) -> None:
+        if self.party_id and not self.party.is_party:
+            raise ValidationError({"party": "Only a party (an assured organisation) has a plan."})
+        for who, when in (
+            ("signed_for_party_by", "signed_for_party_on"),
+            ("signed_for_provider_by", "signed_for_provider_on"),
+        ):
+            if bool(getattr(self, who).strip()) != bool(getattr(self, when)):
+                raise ValidationError({when: "A signature needs both who signed and when."})
+
+
+class RootCauseChoices(models.TextChoices):
+    UNDERSTANDING = (
+        "understanding",
+        "Incomplete understanding of need, or an insufficient statement of work",
+    )
+    LOCAL_MANAGEMENT = "local_management", "Lack of local management"
+    CLIENT_ENGAGEMENT = "client_engagement", "Lack of client engagement"
+    MARKET_DYNAMICS = "market_dynamics", "Market dynamics"
+
+
+class PlanRootCause(models.Model):
+    """A root cause ticked on a plan, with its explanation."""
+
+    plan = models.ForeignKey(Plan, on_delete=models.CASCADE, related_name="root_causes")
+    cause = models.CharField(max_length=30, choices=RootCauseChoices.choices)
+    explanation = models.TextField()
+    history = HistoricalRecords()
+
+    class Meta:
+        ordering = ["plan", "cause"]
+        constraints = [
+            models.UniqueConstraint(fields=["plan", "cause"], name="one_root_cause_each_per_plan")
+        ]
+
+    def __str__(self) -> str:
+        return self.get_cause_display()
+
+
+class Gap(models.Model):
+    """Where the party's performance misses expectations (step 1)."""
+
+    plan = models.ForeignKey(Plan, on_delete=models.CASCADE, related_name="gaps")
+    description = models.CharField(max_length=300)
+    expectation = models.TextField(blank=True, help_text="What was expected.")
+    history = HistoricalRecords()
+
+    class Meta:
+        ordering = ["plan", "pk"]
+
+    def __str__(self) -> str:
+        return self.description
+
+
+class EvidenceKind(models.TextChoices):
+    PERFORMANCE_DATA = "performance_data", "Performance data"
+    SCORECARD = "scorecard", "Scorecard result"
+    SURVEY = "survey", "Survey response"
+    AUDIT = "audit", "Audit finding"
+
+
+class Evidence(models.Model):
+    """What documents a gap: a link to a KVI, issue or breach, an uploaded file, or both."""
+
+    gap = models.ForeignKey(Gap, on_delete=models.CASCADE, related_name="evidence")
+    kind = models.CharField(max_length=20, choices=EvidenceKind.choices)
+    summary = models.CharField(max_length=300)
+    # A link to any record (KVI, issue, breach) without importing the app that holds it.
+    linked_type = models.ForeignKey(
+        ContentType, on_delete=models.PROTECT, null=True, blank=True, related_name="+"
+    )
+    linked_id = models.PositiveBigIntegerField(null=True, blank=True)
+    linked = GenericForeignKey("linked_type", "linked_id")
+    file = models.FileField(upload_to="plans/evidence/", blank=True)
+    added_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, blank=True, related_name="+"
+    )
+    added_at = models.DateTimeField(auto_now_add=True)
+    history = HistoricalRecords()
+
+    class Meta:
+        ordering = ["gap", "pk"]
+        verbose_name_plural = "evidence"
+
+    def __str__(self) -> str:
+        return self.summary
+
+    def clean(self) -> None:
+        if bool(self.linked_type_id) != bool(self.linked_id):
+            raise ValidationError("A linked record needs both its type and its id.")
+        if not self.linked_type_id and not self.file:
+            raise ValidationError("Evidence needs a linked KVI, issue or breach, or a file.")
+
+
+class ActionOwner(models.TextChoices):
+    PARTY = "party", "Party"
+    PROVIDER = "provider", "Provider"
+
+
+class Action(models.Model):
+    """A specific action of the plan, with its owner, target and timing (step 2)."""
+
+    plan = models.ForeignKey(Plan, on_delete=models.CASCADE, related_name="actions")
+    description = models.CharField(max_length=300)
+    owner_side = models.CharField(max_length=10, choices=ActionOwner.choices)
+    owner_name = models.CharField(max_length=200, help_text="Who is accountable.")
+    target = models.CharField(max_length=300, help_text="The measurable result expected.")
+    start_on = models.DateField()
+    due_on = models.DateField()
+    percent_complete = models.PositiveSmallIntegerField(
+        default=0, validators=[MaxValueValidator(100)]
+    )
+    history = HistoricalRecords()
+
+    class Meta:
+        ordering = ["plan", "due_on", "pk"]
+
+    def __str__(self) -> str:
+        return self.description
+
+    def clean(self) -> None:
+        if self.start_on and self.due_on and self.due_on < self.start_on:
+            raise ValidationError({"due_on": "The due date cannot be before the start date."})
+
+
+class Review(models.Model):
+    """A review meeting: scheduled automatically, then recorded when held (step 4)."""
+
+    plan = models.ForeignKey(Plan, on_delete=models.CASCADE, related_name="reviews")
+    scheduled_on = models.DateField()
+    held_on = models.DateField(null=True, blank=True)
+    attendees = models.TextField(blank=True, help_text="Who attended, one per line.")
+    notes = models.TextField(blank=True)
+    plan_rag = models.CharField(
+        max_length=12, choices=RagChoices.choices, default=RagChoices.NOT_REPORTED
+    )
+    recorded_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, blank=True, related_name="+"
+    )
+    history = HistoricalRecords()
+
+    class Meta:
+        ordering = ["plan", "scheduled_on"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["plan", "scheduled_on"], name="one_review_per_plan_date"
+            )
+        ]
+
+    def __str__(self) -> str:
+        return f"Review of {self.plan} on {self.scheduled_on:%d %b %Y}"
+
+    @property
+    def rag(self) -> Rag:
+        return Rag(self.plan_rag)
+
+
+class ActionProgress(models.Model):
+    """An action's progress at a review, with its RAG against the straight-line expectation."""
+
+    review = models.ForeignKey(Review, on_delete=models.CASCADE, related_name="progress")
+    action = models.ForeignKey(Action, on_delete=models.CASCADE, related_name="progress")
+    percent_complete = models.PositiveSmallIntegerField(validators=[MaxValueValidator(100)])
+    expected_percent = models.DecimalField(max_digits=5, decimal_places=1)
+    rag = models.CharField(max_length=12, choices=ActionRagChoices.choices)
+    settings_version = models.PositiveIntegerField()
+    note = models.CharField(max_length=300, blank=True)
+    history = HistoricalRecords()
+
+    class Meta:
+        ordering = ["review", "action"]
+        constraints = [
+            models.UniqueConstraint(fields=["review", "action"], name="one_progress_per_review")
+        ]
+        verbose_name_plural = "action progress"
+
+    def __str__(self) -> str:
+        return f"{self.action}: {self.percent_complete}%"
+
+    @property
+    def rag_colour(self) -> str:
+        return ActionRag(self.rag).rag
+
+
+class Chase(models.Model):
+    """PAFA asking the party for its update; unanswered chases in a row lead to escalation."""
+
+    plan = models.ForeignKey(Plan, on_delete=models.CASCADE, related_name="chases")
+    chased_on = models.DateField()
+    chased_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, related_name="+"
+    )
+    method = models.CharField(max_length=100, default="E-mail")
+    answered = models.BooleanField(
+        default=False, help_text="The party provided its update in response."
+    )
+    note = models.CharField(max_length=300, blank=True)
+    history = HistoricalRecords()
+
+    class Meta:
+        ordering = ["plan", "chased_on", "pk"]
+
+    def __str__(self) -> str:
+        return f"Chase of {self.plan} on {self.chased_on:%d %b %Y}"
+
+
+class EscalationTarget(models.TextChoices):
+    CUSTOMER_OPS = "customer_ops", "Customer Ops team"
+    CAM = "cam", "Customer Advocate Manager (CAM)"
+
+
+class Escalation(models.Model):
+    """The record that a party not engaging was escalated to Customer Ops or its CAM."""
+
+    plan = models.ForeignKey(Plan, on_delete=models.CASCADE, related_name="escalations")
+    escalated_to = models.CharField(max_length=20, choices=EscalationTarget.choices)
+    escalated_on = models.DateField()
+    escalated_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, related_name="+"
+    )
+    recipients = models.TextField(blank=True, help_text="E-mail addresses notified.")
+    missed_updates = models.PositiveIntegerField()
+    note = models.TextField(blank=True)
+    history = HistoricalRecords()
+
+    class Meta:
+        ordering = ["plan", "escalated_on", "pk"]
+
+    def __str__(self) -> str:
+        return f"{self.plan} escalated to {self.get_escalated_to_display()}"
+
+
+# RACI -----------------------------------------------------------------------------------------
+
+
+class RaciRole(models.Model):
+    """A role in the RACI matrix. Its people are the members of a Django group (PAFA, Customer
+    Ops) and/or the named contacts listed here (e.g. the CAMs, who have no portal role)."""
+
+    key = models.SlugField(max_length=50, unique=True)
+    name = models.CharField(max_length=100)
+    group_name = models.CharField(
+        max_length=150, blank=True, help_text="Django group whose members hold this role."
+    )
+    contact_emails = models.TextField(
+        blank=True, help_text="Named contacts for this role, one e-mail address per line."
+    )
+    order = models.PositiveSmallIntegerField(default=0)
+    history = HistoricalRecords()
+
+    class Meta:
+        ordering = ["order", "name"]
+        verbose_name = "RACI role"
+
+    def __str__(self) -> str:
+        return self.name
+
+
+class Activity(models.Model):
+    """An activity of performance engagement, with its lead and supporting roles."""
+
+    key = models.SlugField(max_length=80, unique=True, help_text="Stable key other apps use.")
+    name = models.CharField(max_length=300)
+    order = models.PositiveSmallIntegerField(default=0)
+    history = HistoricalRecords()
+
+    class Meta:
+        ordering = ["order", "name"]
+        verbose_name_plural = "activities"
+
+    def __str__(self) -> str:
+        return self.name
+
+
+class Responsibility(models.TextChoices):
+    LEAD = "lead", "Lead"
+    SUPPORT = "support", "Supporting"
+
+
+class ActivityRole(models.Model):
+    """What a role does in an activity: leads it or supports it."""
+
+    activity = models.ForeignKey(Activity, on_delete=models.CASCADE, related_name="roles")
+    role = models.ForeignKey(RaciRole, on_delete=models.PROTECT, related_name="activities")
+    responsibility = models.CharField(max_length=10, choices=Responsibility.choices)
+    duties = models.TextField(help_text="What this role does in the activity.")
+    history = HistoricalRecords()
+
+    class Meta:
+        ordering = ["activity", "responsibility", "role"]
+        constraints = [
+            models.UniqueConstraint(fields=["activity", "role"], name="one_cell_per_activity_role")
+        ]
+        verbose_name = "activity role"
+
+    def __str__(self) -> str:
+        return f"{self.role} ({self.get_responsibility_display()}) in {self.activity}"

@@ -1,0 +1,346 @@
+"""Demo data: the RACI matrix of seed 000 and two plans (seed 004's steps and root causes).
+
+- Northern Gas Supply (NGS): mandated by PAC on 18 Jan 2022, at step 1 with gaps and evidence,
+  for PAFA to take through the steps in the browser.
+- Southern Energy Shipping (SES): further along, under review, with reviews and actions.
+
+Idempotent: every record is looked up by its natural key before it is created.
+"""
+
+from __future__ import annotations
+
+from datetime import date, timedelta
+
+from django.apps import apps
+from django.contrib.auth import get_user_model
+from django.core.files.base import ContentFile
+from django.db import transaction
+from django.utils import timezone
+
+from core.models import Committee, Organisation
+from core.roles import CUSTOMER_OPS, PAFA
+from performance_plans import rules, services
+from performance_plans.models import (
+    Activity,
+    ActivityRole,
+    EvidenceKind,
+    Plan,
+    RaciRole,
+    Responsibility,
+    Review,
+    RootCauseChoices,
+)
+from performance_plans.rules import Step
+
+#: key, name, Django group, named contacts
+RACI_ROLES = [
+    ("pafa", "PAFA", PAFA, ""),
+    ("customer-ops", "Customer Ops team", CUSTOMER_OPS, ""),
+    ("cams", "CAMs", "", "cam-team@example.org"),
+]
+
+#: The table "Updated Roles & Responsibilities" (PAC, 18/01/2022): key, activity, cells.
+RACI_ACTIVITIES = [
+    (
+        "liaising-with-parties",
+        "Liaising with parties on existing Performance Plans, chasing for updates",
+        [
+            ("pafa", "lead", "Liaises with parties on their plans and chases updates (unchanged)."),
+            (
+                "customer-ops",
+                "support",
+                "Provides DSC Contract Manager contact details to PAFA for parties on an "
+                "Improvement Plan; can escalate or try alternative contacts if PAFA are not "
+                "getting sufficient engagement from the customer.",
+            ),
+        ],
+    ),
+    (
+        "plan-meetings",
+        "Attending regular (e.g. fortnightly) meetings with a customer on a Plan if mandated "
+        "by PAC",
+        [
+            ("pafa", "lead", "Attends the plan meetings."),
+            ("customer-ops", "lead", "Attends the plan meetings; gives CAMs an optional invite."),
+            (
+                "cams",
+                "support",
+                "Receive an optional invite from the relevant Customer Ops team, for awareness "
+                "that the meetings are taking place.",
+            ),
+        ],
+    ),
+    (
+        "intelligence-sharing",
+        "Regular Correla/PAFA meetings to share intelligence about any customer issues",
+        [
+            ("pafa", "lead", "Meets Correla regularly to share intelligence on customer issues."),
+            (
+                "customer-ops",
+                "lead",
+                "Passes CAMs' updates on to PAFA; shares with CAMs details of any customers "
+                "who are on a PIP – or in danger of being on one.",
+            ),
+            (
+                "cams",
+                "support",
+                "Provide any updates from their customer engagement sessions to Customer Ops "
+                "team to pass on to PAFA.",
+            ),
+        ],
+    ),
+    (
+        "pac-attendance",
+        "Attendance at PAC meetings",
+        [
+            ("pafa", "lead", "Attends PAC."),
+            ("customer-ops", "lead", "Attends PAC."),
+            (
+                "cams",
+                "support",
+                "A representative of the CAMs attends for the Performance section of the "
+                "meeting, whenever possible.",
+            ),
+        ],
+    ),
+]
+
+NGS_TITLE = "Meter read submission and AQ query performance"
+SES_TITLE = "Timeliness of data submissions"
+
+# Small but genuine files, so type checks pass on demo evidence.
+READS_CSV = b"month,reads_submitted_on_time_pct,target_pct\n2021-10,88.2,95\n2021-11,86.9,95\n"
+AUDIT_PDF = (
+    b"%PDF-1.4\n1 0 obj<</Type/Catalog/Pages 2 0 R>>endobj\n2 0 obj<</Type/Pages/Kids[]/Count 0"
+    b">>endobj\ntrailer<</Root 1 0 R>>\n%%EOF\n"
+)
+
+
+def _first_kvi_link() -> tuple[int, int] | None:
+    """A link to the first demo KVI, when the KVI app has one."""
+    from django.contrib.contenttypes.models import ContentType
+
+    model = apps.get_model("kvis", "KVI")
+    kvi = model.objects.order_by("pk").first()
+    if kvi is None:
+        return None
+    return ContentType.objects.get_for_model(model).pk, kvi.pk
+
+
+def load_raci() -> None:
+    """The RACI matrix of seed 000."""
+    roles = {}
+    for order, (key, name, group, contacts) in enumerate(RACI_ROLES):
+        roles[key], _ = RaciRole.objects.get_or_create(
+            key=key,
+            defaults={
+                "name": name,
+                "group_name": group,
+                "contact_emails": contacts,
+                "order": order,
+            },
+        )
+    for order, (key, name, cells) in enumerate(RACI_ACTIVITIES):
+        activity, _ = Activity.objects.get_or_create(
+            key=key, defaults={"name": name, "order": order}
+        )
+        for role_key, responsibility, duties in cells:
+            ActivityRole.objects.get_or_create(
+                activity=activity,
+                role=roles[role_key],
+                defaults={"responsibility": Responsibility(responsibility), "duties": duties},
+            )
+
+
+def _ngs_plan(pafa, pac) -> None:
+    party = Organisation.objects.get(short_name="NGS")
+    if Plan.objects.filter(party=party, title=NGS_TITLE).exists():
+        return
+    plan = services.plan_create(
+        party=party,
+        title=NGS_TITLE,
+        mandated_by=pac,
+        mandated_on=date(2022, 1, 18),
+        reviews_mandated=True,
+        root_causes={
+            RootCauseChoices.LOCAL_MANAGEMENT: (
+                "Read submission is run from one site with no local manager since October."
+            ),
+            RootCauseChoices.UNDERSTANDING: (
+                "The statement of work does not say reads are due within five business days."
+            ),
+        },
+        cam_email="cam-ngs@example.org",
+        by=pafa,
+    )
+    reads = services.gap_add(
+        plan=plan,
+        description="Meter reads submitted on time below the 95% target for three months",
+        expectation="95% of reads submitted within five business days.",
+        by=pafa,
+    )
+    services.evidence_add(
+        gap=reads,
+        kind=EvidenceKind.PERFORMANCE_DATA,
+        summary="Monthly read submission performance, Oct–Nov 2021",
+        linked=_first_kvi_link(),
+        file=ContentFile(READS_CSV, name="ngs-read-submission.csv"),
+        by=pafa,
+    )
+    queries = services.gap_add(
+        plan=plan,
+        description="AQ defect queries answered late",
+        expectation="Queries answered within 10 business days.",
+        by=pafa,
+    )
+    services.evidence_add(
+        gap=queries,
+        kind=EvidenceKind.AUDIT,
+        summary="14 of 40 AQ queries sampled were answered late",
+        file=ContentFile(AUDIT_PDF, name="ngs-aq-audit.pdf"),
+        by=pafa,
+    )
+    services.plan_transition(plan=plan, to=Step.GAPS_OUTLINED, by=pafa)
+
+
+def _ses_plan(pafa, pac) -> None:
+    party = Organisation.objects.get(short_name="SES")
+    if Plan.objects.filter(party=party, title=SES_TITLE).exists():
+        return
+    today = timezone.localdate()
+    # Three fortnightly reviews held, the last ten days ago, whatever the weekday today.
+    start = today - timedelta(days=52)
+    plan = services.plan_create(
+        party=party,
+        title=SES_TITLE,
+        mandated_by=pac,
+        mandated_on=start - timedelta(days=35),
+        reviews_mandated=True,
+        root_causes={
+            RootCauseChoices.CLIENT_ENGAGEMENT: "Contacts changed twice; updates went unanswered.",
+            RootCauseChoices.MARKET_DYNAMICS: "Staff shortages after the 2021 supplier failures.",
+        },
+        party_contact_name="Sam Shipper",
+        party_contact_email="contracts@ses.example",
+        cam_email="cam-ses@example.org",
+        by=pafa,
+    )
+    gap = services.gap_add(
+        plan=plan,
+        description="Data submissions late in four of the last six months",
+        by=pafa,
+    )
+    services.evidence_add(
+        gap=gap,
+        kind=EvidenceKind.SCORECARD,
+        summary="Submission timeliness Red on the scorecard since July",
+        linked=_first_kvi_link(),
+        file=ContentFile(READS_CSV, name="ses-scorecard.csv"),
+        by=pafa,
+    )
+    services.plan_transition(plan=plan, to=Step.GAPS_OUTLINED, by=pafa)
+    actions = [
+        (
+            "Appoint a named submissions manager",
+            "party",
+            "SES operations director",
+            "Manager in post",
+            0,
+            35,
+        ),
+        (
+            "Clear the backlog of late submissions",
+            "party",
+            "Sam Shipper",
+            "Backlog of 1,200 submissions cleared",
+            7,
+            70,
+        ),
+        (
+            "Run two training sessions on submission rules",
+            "provider",
+            "Customer Ops AQ team",
+            "Two sessions held",
+            0,
+            56,
+        ),
+    ]
+    for description, side, owner, target, begin, days in actions:
+        services.action_add(
+            plan=plan,
+            description=description,
+            owner_side=side,
+            owner_name=owner,
+            target=target,
+            start_on=start - timedelta(days=14) + timedelta(days=begin),
+            due_on=start - timedelta(days=14) + timedelta(days=days),
+            by=pafa,
+        )
+    plan = services.plan_update(
+        plan=plan,
+        version=Plan.objects.get(pk=plan.pk).version,
+        changes={
+            "meeting_held_on": start - timedelta(days=21),
+            "meeting_notes": "Plan agreed with SES operations director.",
+            "signed_for_party_by": "SES operations director",
+            "signed_for_party_on": start - timedelta(days=20),
+            "signed_for_provider_by": "Priya PAFA",
+            "signed_for_provider_on": start - timedelta(days=20),
+            "notified_on": start - timedelta(days=14),
+            "notified_by": "PAFA on behalf of PAC",
+            "notification_document": ContentFile(AUDIT_PDF, name="ses-notification.pdf"),
+        },
+        by=pafa,
+    )
+    for step in (Step.ESTABLISHED, Step.NOTIFIED, Step.UNDER_REVIEW):
+        plan = services.plan_transition(plan=plan, to=step, by=pafa)
+    # Back-date the review schedule so the demo shows held reviews.
+    Review.objects.filter(plan=plan).delete()
+    plan.reviews_start_on = start
+    plan.save(update_fields=["reviews_start_on"])
+    holidays = rules.england_and_wales_holidays(range(start.year, today.year + 2))
+    progress_by_review = [
+        ({0: 70, 1: 10, 2: 50}, "amber"),
+        ({0: 100, 1: 25, 2: 50}, "amber"),
+        ({0: 100, 1: 45, 2: 100}, "green"),
+    ]
+    scheduled = start
+    action_ids = list(plan.actions.order_by("pk").values_list("pk", flat=True))
+    for percents, rag in progress_by_review:
+        scheduled = rules.next_review_date(start, plan.review_interval_days, scheduled, holidays)
+        if scheduled >= today:
+            break
+        review, _ = Review.objects.get_or_create(plan=plan, scheduled_on=scheduled)
+        services.review_record(
+            review=review,
+            held_on=scheduled,
+            attendees="Priya PAFA\nOlivia Ops (Customer Ops)\nSam Shipper (SES)",
+            notes="Progress reviewed against the plan.",
+            plan_rag=rag,
+            progress={action_ids[i]: (pct, "") for i, pct in percents.items()},
+            by=pafa,
+        )
+    services.chase_log(
+        plan=plan,
+        chased_on=today - timedelta(days=10),
+        answered=True,
+        by=pafa,
+        note="Backlog figures received.",
+    )
+    services.chase_log(
+        plan=plan,
+        chased_on=today - timedelta(days=3),
+        answered=False,
+        by=pafa,
+        note="No reply to the request for the weekly backlog figures.",
+    )
+
+
+@transaction.atomic
+def load(stdout=None) -> None:
+    """The RACI matrix and the two demo plans."""
+    load_raci()
+    pafa = get_user_model().objects.get(username="pafa")
+    pac = Committee.objects.get(code="PAC")
+    _ngs_plan(pafa, pac)
+    _ses_plan(pafa, pac)
