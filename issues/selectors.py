@@ -173,12 +173,10 @@ def _month_mean(month: date) -> Decimal | None:
 
 
 def comms_classes() -> rules.CommsClasses:
-    """The class boundaries from the KVI app's current RAG settings (defaults if none)."""
-    from kvis.models import RagSettings
+    """The class boundaries from the KVI app's current RAG settings."""
+    from kvis.selectors import rag_settings_current
 
-    current = RagSettings.objects.order_by("-version").first()
-    if current is None:
-        return rules.CommsClasses()
+    current = rag_settings_current()
     return rules.CommsClasses(
         exceeded_from=current.score_exceeded_from,
         met_from=current.score_green_from,

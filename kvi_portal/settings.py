@@ -173,6 +173,10 @@ CELERY_BEAT_SCHEDULE = {
         "task": "core.tasks.record_worker_heartbeat",
         "schedule": crontab(minute="*/5"),
     },
+    "issues-deadline-reminders": {
+        "task": "issues.tasks.send_deadline_reminders",
+        "schedule": crontab(minute="*/15"),
+    },
     # Runs every weekday morning; the task acts only on the month's 5th business day.
     "monthly-packs": {
         "task": "kvis.tasks.request_monthly_packs",
