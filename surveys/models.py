@@ -116,7 +116,7 @@ class Question(models.Model):
     survey = models.ForeignKey(Survey, on_delete=models.CASCADE, related_name="questions")
     code = models.SlugField(max_length=20, help_text="The CSV column heading, e.g. S1.")
     text = models.CharField(max_length=300)
-    category = models.ForeignKey(Category, on_delete=models.PROTECT, related_name="questions")
+    category = models.ForeignKey(Category, on_delete=models.RESTRICT, related_name="questions")
     position = models.PositiveIntegerField(default=0)
     history = HistoricalRecords()
 
@@ -196,7 +196,7 @@ class CategoryScore(models.Model):
     """A round's score for one category, as a percentage."""
 
     round = models.ForeignKey(Round, on_delete=models.CASCADE, related_name="scores")
-    category = models.ForeignKey(Category, on_delete=models.PROTECT, related_name="scores")
+    category = models.ForeignKey(Category, on_delete=models.RESTRICT, related_name="scores")
     score = models.DecimalField(max_digits=5, decimal_places=2, validators=PERCENT)
     history = HistoricalRecords()
 
@@ -232,7 +232,7 @@ class Response(models.Model):
 
 class Answer(models.Model):
     response = models.ForeignKey(Response, on_delete=models.CASCADE, related_name="answers")
-    question = models.ForeignKey(Question, on_delete=models.PROTECT, related_name="answers")
+    question = models.ForeignKey(Question, on_delete=models.RESTRICT, related_name="answers")
     value = models.PositiveSmallIntegerField()
     history = HistoricalRecords()
 

@@ -270,7 +270,10 @@ def _read_row(
         raw = cells.get(code, "").strip()
         if not raw:
             continue  # not answered
-        if not raw.isdigit() or not survey.scale_min <= int(raw) <= survey.scale_max:
+        # ASCII digits only: str.isdigit() would take '５' or '²' as numbers.
+        if not (raw.isascii() and raw.isdigit()) or not (
+            survey.scale_min <= int(raw) <= survey.scale_max
+        ):
             errors.append(
                 RowError(
                     number,
