@@ -308,7 +308,10 @@ class YouSaidWeDid(models.Model):
         return self.you_said[:80]
 
     def clean(self) -> None:
+        errors = {}
         if self.source == self.Source.MEETING and self.round_id:
-            raise ValidationError({"round": "Feedback from a meeting has no survey round."})
+            errors["round"] = "Feedback from a meeting has no survey round."
         if self.status == FeedbackStatus.DONE and not self.we_did.strip():
-            raise ValidationError({"we_did": "Say what was done before marking it done."})
+            errors["we_did"] = "Say what was done before marking it done."
+        if errors:
+            raise ValidationError(errors)
