@@ -44,7 +44,7 @@ def trend_figure(data: dict) -> Figure:
     axes.set_ylabel("Score (%)")
     axes.set_title(data["title"])
     axes.grid(axis="y", alpha=0.3)
-    axes.legend(loc="lower left", fontsize="small", ncols=3)
+    figure.legend(loc="outside lower center", fontsize="small", ncols=5, frameon=False)
     return figure
 
 

@@ -14,12 +14,13 @@
       return {
         label: name, data: d.series[name], borderColor: colours[i % colours.length],
         backgroundColor: colours[i % colours.length], borderWidth: headline ? 3 : 1.5,
-        pointRadius: headline ? 4 : 3, spanGaps: true, tension: 0
+        pointRadius: headline ? 4 : 3, spanGaps: true, tension: 0,
+        clip: false, pointStyle: "circle"
       };
     });
     datasets.push({
       label: "Target", data: d.target, borderColor: "#555", borderDash: [6, 4],
-      borderWidth: 1.5, pointRadius: 0, backgroundColor: "#555"
+      borderWidth: 1.5, pointRadius: 0, backgroundColor: "#555", pointStyle: "line"
     });
     var values = [].concat.apply(d.target, Object.values(d.series)).filter(function (v) { return v !== null; });
     new Chart(canvas, {
@@ -29,7 +30,7 @@
         responsive: true, maintainAspectRatio: false, animation: false,
         scales: { y: { min: Math.max(0, Math.min(Math.floor(Math.min.apply(null, values)) - 5, 70)), max: 100,
                        title: { display: true, text: "Score (%)" } } },
-        plugins: { legend: { position: "bottom" },
+        plugins: { legend: { position: "bottom", labels: { usePointStyle: true } },
                    tooltip: { callbacks: { label: function (c) { return c.dataset.label + ": " + c.parsed.y + " %"; } } } }
       }
     });
