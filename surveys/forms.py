@@ -7,6 +7,7 @@ from decimal import Decimal
 from django import forms
 
 from surveys.models import Round, Survey, YouSaidWeDid
+from surveys.services import FEEDBACK_FIELDS
 
 DATE = forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d")
 
@@ -106,17 +107,7 @@ class FeedbackForm(forms.ModelForm):
 
     class Meta:
         model = YouSaidWeDid
-        fields = [
-            "raised_on",
-            "source",
-            "round",
-            "organisation",
-            "you_said",
-            "we_did",
-            "owner",
-            "status",
-            "outcome",
-        ]
+        fields = list(FEEDBACK_FIELDS)
         widgets = {
             "raised_on": DATE,
             "you_said": forms.Textarea(attrs={"rows": 3}),

@@ -16,6 +16,11 @@ from simple_history.models import HistoricalRecords
 PERCENT = [MinValueValidator(Decimal("0")), MaxValueValidator(Decimal("100"))]
 
 
+def kvi_year_lookup(field: str, start_year: int) -> dict[str, date]:
+    """Filter arguments for dates in the KVI year that starts on 1 April of `start_year`."""
+    return {f"{field}__gte": date(start_year, 4, 1), f"{field}__lt": date(start_year + 1, 4, 1)}
+
+
 class SurveySettings(models.Model):
     """The tolerance the survey RAG uses (DOMAIN rule 3). Rows are versions: a change adds a
     row; the trend page and the pack show the version their RAG was worked out with."""
@@ -143,12 +148,6 @@ class RoundQuerySet(models.QuerySet):
         """Rounds held on or before `day`."""
         return self.filter(held_on__lte=day)
 
-    def in_kvi_year(self, start_year: int) -> RoundQuerySet:
-        """Rounds held in the KVI year that starts on 1 April of `start_year`."""
-        return self.filter(
-            held_on__gte=date(start_year, 4, 1), held_on__lt=date(start_year + 1, 4, 1)
-        )
-
 
 class Round(models.Model):
     """One round of a survey: when it ran, who answered, and its scores by category."""
@@ -255,9 +254,7 @@ class FeedbackStatus(models.TextChoices):
 class FeedbackQuerySet(models.QuerySet):
     def in_kvi_year(self, start_year: int) -> FeedbackQuerySet:
         """Items raised in the KVI year that starts on 1 April of `start_year`."""
-        return self.filter(
-            raised_on__gte=date(start_year, 4, 1), raised_on__lt=date(start_year + 1, 4, 1)
-        )
+        return self.filter(**kvi_year_lookup("raised_on", start_year))
 
 
 class YouSaidWeDid(models.Model):

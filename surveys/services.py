@@ -10,6 +10,7 @@ from datetime import date
 from decimal import Decimal
 
 from django.db import transaction
+from simple_history.utils import bulk_create_with_history
 
 from core.models import Organisation
 from surveys import rules
@@ -364,9 +365,13 @@ def round_import_responses(
         )
         _stamp(response, user)
         response.save()
-        Answer.objects.bulk_create(
-            Answer(response=response, question=questions[code], value=value)
-            for code, value in parsed.answers.items()
+        bulk_create_with_history(
+            [
+                Answer(response=response, question=questions[code], value=value)
+                for code, value in parsed.answers.items()
+            ],
+            Answer,
+            default_user=user,
         )
     round.respondents = len(preview.rows)
     round.score_source = Round.ScoreSource.IMPORTED

@@ -55,6 +55,7 @@ def test_import_writes_responses_scores_and_respondents(round_, ops_user):
     assert round_.score_source == Round.ScoreSource.IMPORTED
     assert round_.version == 2
     assert Answer.objects.filter(response__round=round_).count() == 6
+    assert Answer.history.filter(history_user=ops_user).count() == 6  # answers keep history
     scores = {s.category.name: s.score for s in round_.scores.all()}
     assert scores == {"A": Decimal("75.00"), "B": Decimal("50.00"), "Overall": Decimal("66.67")}
     assert round_.history.first().history_user == ops_user
