@@ -1,5 +1,6 @@
 import django_filters
 
+from core.models import Organisation
 from kvis.rules import kvi_year_label, kvi_year_start
 from surveys.models import FeedbackStatus, YouSaidWeDid
 
@@ -16,6 +17,14 @@ class FeedbackFilter(django_filters.FilterSet):
         label="KVI year", choices=kvi_year_choices, method="filter_kvi_year", empty_label="All"
     )
     status = django_filters.ChoiceFilter(choices=FeedbackStatus.choices, empty_label="Any")
+    source = django_filters.ChoiceFilter(
+        label="From", choices=YouSaidWeDid.Source.choices, empty_label="Surveys and meetings"
+    )
+    organisation = django_filters.ModelChoiceFilter(
+        label="Customer",
+        queryset=Organisation.objects.filter(is_customer=True),
+        empty_label="All customers",
+    )
 
     class Meta:
         model = YouSaidWeDid

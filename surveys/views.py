@@ -186,6 +186,11 @@ class FeedbackListView(PermissionRequiredMixin, ExportMixin, SingleTableMixin, F
     def get_queryset(self):
         return selectors.feedback()
 
+    def get_table_kwargs(self):
+        if self.request.user.has_perm("surveys.change_yousaidwedid"):
+            return {}
+        return {"exclude": ("edit",)}
+
     def get_filterset_kwargs(self, filterset_class):
         kwargs = super().get_filterset_kwargs(filterset_class)
         choices = kvi_year_choices()

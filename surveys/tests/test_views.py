@@ -182,6 +182,10 @@ def test_feedback_is_listed_per_kvi_year_latest_first(client_for, seeded):
     rows = list(page.context["table"].rows)
     assert len(rows) == 3  # 2020/21 by default; the February 2020 item is 2019/20
     assert "Release pages" in page.content.decode()
+    assert "/edit/" not in page.content.decode()  # PAFA reads only
+    assert (
+        "/edit/" in client_for(CUSTOMER_OPS).get(reverse("surveys:feedback_list")).content.decode()
+    )
     older = c.get(reverse("surveys:feedback_list"), {"kvi_year": "2019"})
     assert [r.record.raised_on for r in older.context["table"].rows] == [date(2020, 2, 12)]
     export = c.get(reverse("surveys:feedback_list"), {"kvi_year": "2020", "_export": "csv"})

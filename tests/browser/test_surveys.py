@@ -54,3 +54,14 @@ def test_ops_previews_an_import_with_row_errors(
     expect(errors).to_contain_text("Duplicate respondent: 'R1' already answered on row 2")
     screenshot("surveys-import-errors")
     assert nov.responses.count() == 11
+
+
+def test_feedback_log_lists_the_latest_kvi_year(seeded, login, page, live_server, screenshot):
+    login(ROLE_USERNAMES[CUSTOMER_OPS])
+    page.goto(f"{live_server.url}/surveys/")
+    page.get_by_role("link", name="“You said, we did”").click()
+    expect(page.get_by_role("heading", name="“You said, we did”")).to_be_visible()
+    expect(page.get_by_label("KVI year")).to_have_value("2020")
+    expect(page.get_by_role("table")).to_contain_text("Release pages")
+    expect(page.get_by_role("table")).not_to_contain_text("earlier sight of change designs")
+    screenshot("surveys-you-said-we-did")
