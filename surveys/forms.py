@@ -16,6 +16,20 @@ def score_field_name(category) -> str:
     return f"score_{category.pk}"
 
 
+class AsOfForm(forms.Form):
+    """The month the overview is seen from: the rounds held by the end of it."""
+
+    month = forms.DateField(
+        required=False,
+        input_formats=["%Y-%m"],
+        widget=forms.DateInput(
+            attrs={"type": "month", "class": "form-control form-control-sm"}, format="%Y-%m"
+        ),
+        label="As at the end of",
+        error_messages={"invalid": "Give the month as YYYY-MM, e.g. 2020-11."},
+    )
+
+
 class RoundForm(forms.Form):
     """A round and its scores, one field per category of the survey (categories are data)."""
 

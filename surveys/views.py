@@ -14,7 +14,7 @@ from django_tables2.export import ExportMixin
 
 from surveys import charts, selectors, services
 from surveys.filters import FeedbackFilter, kvi_year_choices
-from surveys.forms import FeedbackForm, ImportForm, RoundForm
+from surveys.forms import AsOfForm, FeedbackForm, ImportForm, RoundForm
 from surveys.models import Round, Survey, YouSaidWeDid
 from surveys.tables import FeedbackTable
 
@@ -27,9 +27,14 @@ class SurveyIndexView(PermissionRequiredMixin, TemplateView):
     template_name = "surveys/index.html"
 
     def get_context_data(self, **kwargs):
-        trends = selectors.survey_trends(as_of=timezone.localdate())
+        as_of_form = AsOfForm(self.request.GET or None)
+        month = as_of_form.cleaned_data["month"] if as_of_form.is_valid() else None
+        as_of = selectors.month_end(month) if month else timezone.localdate()
+        trends = selectors.survey_trends(as_of=as_of)
         settings = selectors.current_settings()
         return super().get_context_data(
+            as_of_form=as_of_form,
+            as_of=as_of,
             trends=trends,
             charts=[{"id": f"chart-{t.survey.key}", "data": t.chart_data()} for t in trends],
             tolerance=settings.amber_tolerance,

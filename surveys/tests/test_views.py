@@ -5,6 +5,7 @@ from decimal import Decimal
 
 import pytest
 from django.urls import reverse
+from django.utils import timezone
 
 from core import demo as core_demo
 from core.roles import ADMIN, COMMITTEE_MEMBER, CUSTOMER_OPS, PAFA
@@ -232,3 +233,14 @@ def test_feedback_update_service_refuses_unknown_fields():
     item = YouSaidWeDidFactory()
     with pytest.raises(TypeError):
         services.feedback_update(item=item, expected_version=1, version=5)
+
+
+def test_overview_as_at_an_earlier_month(client_for, seeded):
+    c = client_for(COMMITTEE_MEMBER)
+    october = c.get(reverse("surveys:index"), {"month": "2020-10"})
+    assert october.context["as_of"] == date(2020, 10, 31)
+    latest = {t.survey.key: t.latest.round.label for t in october.context["trends"]}
+    assert latest == {"trust": "Jun 2020 survey", "change": "Oct 2020 survey"}
+    bad = c.get(reverse("surveys:index"), {"month": "Nov"})
+    assert "Give the month as YYYY-MM" in bad.content.decode()
+    assert bad.context["as_of"] == timezone.localdate()
