@@ -140,7 +140,11 @@ def celery_worker_process(django_db_setup, media_root):
         "DATABASE_URL": f"postgres://{db['USER']}@{db['HOST']}:{db['PORT']}/{db['NAME']}",
         "CELERY_TASK_ALWAYS_EAGER": "false",
         "DJANGO_MEDIA_ROOT": str(media_root),
+        # The console backend would write every attached PDF to the worker's log.
+        "DJANGO_EMAIL_BACKEND": "django.core.mail.backends.locmem.EmailBackend",
     }
+    log_path = media_root.parent / "celery-worker.log"
+    log = log_path.open("w")
     proc = subprocess.Popen(
         [
             sys.executable,
@@ -164,7 +168,7 @@ def celery_worker_process(django_db_setup, media_root):
             "--without-mingle",
         ],
         env=env,
-        stdout=subprocess.PIPE,
+        stdout=log,
         stderr=subprocess.STDOUT,
         text=True,
     )
@@ -173,7 +177,7 @@ def celery_worker_process(django_db_setup, media_root):
     deadline = time.monotonic() + 60
     while time.monotonic() < deadline:
         if proc.poll() is not None:
-            raise RuntimeError("celery worker exited early:\n" + proc.stdout.read())
+            raise RuntimeError("celery worker exited early:\n" + log_path.read_text())
         if app.control.ping(timeout=1.0):
             break
     else:
@@ -185,3 +189,4 @@ def celery_worker_process(django_db_setup, media_root):
         proc.wait(timeout=20)
     except subprocess.TimeoutExpired:
         proc.kill()
+    log.close()

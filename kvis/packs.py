@@ -52,7 +52,10 @@ QUEUE_UNAVAILABLE = (
     "The build queue is unavailable just now, so no pack was requested. Try again in a few "
     "minutes; if it persists, tell the administrator."
 )
-NO_KVIS = "No KVI reports to {committee} in {month:%B %Y}: there is nothing to build."
+NO_KVIS = (
+    "No KVI reports to {committee} in {month:%B %Y} and no register contributes a section: "
+    "there is nothing to build."
+)
 SUMMARY_MONTHS = 6
 
 
@@ -84,7 +87,7 @@ def pack_request(
     """Record a new queued version of the committee's pack for `month` and enqueue its build
     once the transaction commits. Refuses when KVIs are not approved, unless an approver
     forces it with a reason."""
-    if not committee_kvis(committee, month):
+    if not committee_kvis(committee, month) and not registry.pack_sections(committee.code):
         raise ApplicationError(NO_KVIS.format(committee=committee.code, month=month))
     missing = pack_not_approved(committee, month)
     if missing:

@@ -37,3 +37,31 @@ def test_healthz_sees_broker_and_worker_heartbeat(celery_worker_process, client)
     body = client.get("/healthz").json()
     assert body["broker"] is True
     assert body["last_worker_heartbeat"] is not None
+
+
+def test_worker_builds_a_pack_through_the_broker(celery_worker_process):
+    """The November 2020 CoMC pack, requested as the button does, built by the real worker."""
+    from io import StringIO
+
+    from django.contrib.auth import get_user_model
+    from django.core.management import call_command
+
+    from core.models import Committee
+    from kvis import packs
+    from kvis.models import Pack, PackStatus
+
+    call_command("load_demo", stdout=StringIO())
+    admin = get_user_model().objects.get(username="admin")
+    comc = Committee.objects.get(code="CoMC")
+    from datetime import date
+
+    pack = packs.pack_request(committee=comc, month=date(2020, 11, 1), by=admin)
+    deadline = time.monotonic() + 120
+    while time.monotonic() < deadline:
+        pack = Pack.objects.get(pk=pack.pk)
+        if pack.status in (PackStatus.READY, PackStatus.FAILED):
+            break
+        time.sleep(0.5)
+    assert pack.status == PackStatus.READY, pack.error or pack.status
+    assert pack.page_count >= 13 and pack.file.storage.exists(pack.file.name)
+    assert pack.deliveries.filter(sent_at__isnull=False).count() == comc.members.count()

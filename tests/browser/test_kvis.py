@@ -74,3 +74,21 @@ def test_committee_member_reads_but_sees_no_write_buttons(demo, page, live_serve
     screenshot("kvi-update-committee")
     response = page.goto(f"{live_server.url}/kvis/KVI-05/2020-12/edit/")
     assert response.status == 403
+
+
+def test_approver_builds_the_november_pack_from_the_button(demo, page, live_server, screenshot):
+    _login(page, live_server, "admin")
+    page.goto(f"{live_server.url}/kvis/packs/")
+    page.get_by_label("Committee").select_option(label="CoMC")
+    page.get_by_label("Month").fill("2020-12")
+    page.get_by_role("button", name="Build pack").click()
+    expect(page.get_by_role("alert")).to_contain_text("have no approved update yet: KVI-01")
+    page.get_by_label("Month").fill("2020-11")
+    page.get_by_role("button", name="Build pack").click()
+    row = page.locator("tr", has_text="November 2020").first
+    expect(row.get_by_test_id("pack-status")).to_have_text("Ready", timeout=60_000)
+    screenshot("kvi-packs")
+    href = row.get_by_role("link", name="PDF").get_attribute("href")
+    response = page.request.get(f"{live_server.url}{href}")
+    assert response.headers["content-type"] == "application/pdf"
+    assert response.body()[:5] == b"%PDF-"
