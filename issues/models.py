@@ -209,8 +209,8 @@ class Issue(models.Model):
     title = models.CharField(max_length=200)
     description = models.TextField()
     internal_notes = models.TextField(blank=True, help_text="Not shown on the published register.")
-    category = models.CharField(max_length=20, choices=Category.choices)
-    identified_by = models.CharField(max_length=10, choices=IdentifiedBy.choices)
+    category = models.CharField(max_length=20, choices=Category)
+    identified_by = models.CharField(max_length=10, choices=IdentifiedBy)
     identified_at = models.DateTimeField()
     affected_customers = models.ManyToManyField(
         "core.Organisation", blank=True, related_name="issues"
@@ -229,7 +229,7 @@ class Issue(models.Model):
     score = models.PositiveSmallIntegerField(null=True, blank=True, editable=False)
     band = models.CharField(max_length=30, blank=True, editable=False)
     matrix_version = models.PositiveIntegerField(null=True, blank=True, editable=False)
-    status = models.CharField(max_length=12, choices=IssueStatus.choices, default="open")
+    status = models.CharField(max_length=12, choices=IssueStatus, default="open")
     reopen_reason = models.TextField(blank=True)
     owner = models.ForeignKey(
         settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="owned_issues"
@@ -313,7 +313,7 @@ class IssueAction(models.Model):
     """An action the issue's band requires, due by a business-day deadline."""
 
     issue = models.ForeignKey(Issue, on_delete=models.CASCADE, related_name="actions")
-    kind = models.CharField(max_length=12, choices=ActionKind.choices)
+    kind = models.CharField(max_length=12, choices=ActionKind)
     due_at = models.DateTimeField()
     done_at = models.DateTimeField(null=True, blank=True)
     history = HistoricalRecords()
@@ -399,7 +399,7 @@ class Breach(models.Model):
     """A data-security breach with its two clocks: notification and resolution."""
 
     reference = models.CharField(max_length=20, unique=True, editable=False)
-    severity = models.CharField(max_length=10, choices=Severity.choices)
+    severity = models.CharField(max_length=10, choices=Severity)
     identified_at = models.DateTimeField()
     description = models.TextField()
     customers_impacted = models.ManyToManyField(
@@ -473,7 +473,7 @@ class Communication(models.Model):
     """A communication to customers, scored out of 10 against the framework."""
 
     reference = models.CharField(max_length=20, unique=True, editable=False)
-    kind = models.CharField(max_length=10, choices=CommunicationKind.choices)
+    kind = models.CharField(max_length=10, choices=CommunicationKind)
     sent_at = models.DateTimeField()
     subject = models.CharField(max_length=200)
     recipients = models.ManyToManyField(

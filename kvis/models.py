@@ -110,14 +110,14 @@ class Measure(models.Model):
     kvi = models.ForeignKey(KVI, on_delete=models.CASCADE, related_name="measures")
     position = models.PositiveIntegerField(default=0)
     name = models.CharField(max_length=200)
-    kind = models.CharField(max_length=12, choices=MeasureKind.choices)
+    kind = models.CharField(max_length=12, choices=MeasureKind)
     owner = models.CharField(max_length=200, blank=True)
     co_owners = models.TextField("co-owners", blank=True)
     purpose = models.TextField(blank=True)
     links = models.TextField(blank=True)
     formula = models.TextField(blank=True)
     source_of_data = models.TextField(blank=True)
-    frequency = models.CharField(max_length=12, choices=Frequency.choices, default="monthly")
+    frequency = models.CharField(max_length=12, choices=Frequency, default="monthly")
     frequency_note = models.CharField(max_length=200, blank=True)
     target_value = models.DecimalField(
         max_digits=12,
@@ -130,7 +130,7 @@ class Measure(models.Model):
     target_text = models.CharField(
         max_length=200, blank=True, help_text="The target as the card words it."
     )
-    direction = models.CharField(max_length=6, choices=Direction.choices, default="higher")
+    direction = models.CharField(max_length=6, choices=Direction, default="higher")
     rule_key = models.CharField(
         max_length=60, blank=True, help_text="For kind 'register': which register rule applies."
     )
@@ -351,7 +351,7 @@ class KVIUpdate(models.Model):
     is_current = models.BooleanField(default=True)
     corrected_after_issue = models.BooleanField(default=False)
     correction_reason = models.TextField(blank=True)
-    status = FSMField(default=UpdateStatus.DRAFT, choices=UpdateStatus.choices, protected=False)
+    status = FSMField(default=UpdateStatus.DRAFT, choices=UpdateStatus, protected=False)
     figures = models.TextField(blank=True, help_text="The month's figures as reported.")
     last_update = models.TextField(blank=True)
     drivers = models.TextField(blank=True)
@@ -361,12 +361,12 @@ class KVIUpdate(models.Model):
         help_text="A date or text, e.g. \"Jan'21 following Dec'20 survey\".",
     )
     suggested_rag = models.CharField(
-        max_length=12, choices=RagChoices.choices, default=RagChoices.NOT_REPORTED
+        max_length=12, choices=RagChoices, default=RagChoices.NOT_REPORTED
     )
     suggestion_explanation = models.TextField(blank=True)
     rag_settings_version = models.PositiveIntegerField(null=True, blank=True)
     reported_rag = models.CharField(
-        max_length=12, choices=RagChoices.choices, default=RagChoices.NOT_REPORTED
+        max_length=12, choices=RagChoices, default=RagChoices.NOT_REPORTED
     )
     override_justification = models.TextField(blank=True)
     created_by = models.ForeignKey(
@@ -479,7 +479,7 @@ class Pack(models.Model):
     committee = models.ForeignKey("core.Committee", on_delete=models.PROTECT, related_name="packs")
     month = models.DateField()
     version = models.PositiveIntegerField()
-    status = models.CharField(max_length=10, choices=PackStatus.choices, default="queued")
+    status = models.CharField(max_length=10, choices=PackStatus, default="queued")
     error = models.TextField(blank=True)
     requested_by = models.ForeignKey(
         settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, blank=True, related_name="+"

@@ -124,7 +124,7 @@ class Plan(models.Model):
         limit_choices_to={"is_party": True},
     )
     title = models.CharField(max_length=200)
-    step = models.CharField(max_length=20, choices=StepChoices.choices, default=Step.MANDATED)
+    step = models.CharField(max_length=20, choices=StepChoices, default=Step.MANDATED)
     mandated_by = models.ForeignKey(
         Committee, on_delete=models.PROTECT, null=True, blank=True, related_name="+"
     )
@@ -156,7 +156,7 @@ class Plan(models.Model):
     next_review_on = models.DateField(null=True, blank=True)
     escalation_flagged_on = models.DateField(null=True, blank=True)
     # Step 5
-    outcome = models.CharField(max_length=20, choices=OutcomeChoices.choices, blank=True)
+    outcome = models.CharField(max_length=20, choices=OutcomeChoices, blank=True)
     actions_taken = models.TextField("final documentation: actions taken", blank=True)
     results_achieved = models.TextField("final documentation: results achieved", blank=True)
     impact_notified_on = models.DateField("contractual impact notified on", null=True, blank=True)
@@ -210,7 +210,7 @@ class PlanRootCause(models.Model):
     """A root cause ticked on a plan, with its explanation."""
 
     plan = models.ForeignKey(Plan, on_delete=models.CASCADE, related_name="root_causes")
-    cause = models.CharField(max_length=30, choices=RootCauseChoices.choices)
+    cause = models.CharField(max_length=30, choices=RootCauseChoices)
     explanation = models.TextField()
     history = HistoricalRecords()
 
@@ -250,7 +250,7 @@ class Evidence(models.Model):
     """What documents a gap: a link to a KVI, issue or breach, an uploaded file, or both."""
 
     gap = models.ForeignKey(Gap, on_delete=models.CASCADE, related_name="evidence")
-    kind = models.CharField(max_length=20, choices=EvidenceKind.choices)
+    kind = models.CharField(max_length=20, choices=EvidenceKind)
     summary = models.CharField(max_length=300)
     # A link to any record (KVI, issue, breach) without importing the app that holds it.
     linked_type = models.ForeignKey(
@@ -289,7 +289,7 @@ class Action(models.Model):
 
     plan = models.ForeignKey(Plan, on_delete=models.CASCADE, related_name="actions")
     description = models.CharField(max_length=300)
-    owner_side = models.CharField(max_length=10, choices=ActionOwner.choices)
+    owner_side = models.CharField(max_length=10, choices=ActionOwner)
     owner_name = models.CharField(max_length=200, help_text="Who is accountable.")
     target = models.CharField(max_length=300, help_text="The measurable result expected.")
     start_on = models.DateField()
@@ -349,7 +349,7 @@ class ActionProgress(models.Model):
     action = models.ForeignKey(Action, on_delete=models.CASCADE, related_name="progress")
     percent_complete = models.PositiveSmallIntegerField(validators=[MaxValueValidator(100)])
     expected_percent = models.DecimalField(max_digits=5, decimal_places=1)
-    rag = models.CharField(max_length=12, choices=ActionRagChoices.choices)
+    rag = models.CharField(max_length=12, choices=ActionRagChoices)
     settings_version = models.PositiveIntegerField()
     note = models.CharField(max_length=300, blank=True)
     history = HistoricalRecords()
@@ -400,7 +400,7 @@ class Escalation(models.Model):
     """The record that a party not engaging was escalated to Customer Ops or its CAM."""
 
     plan = models.ForeignKey(Plan, on_delete=models.CASCADE, related_name="escalations")
-    escalated_to = models.CharField(max_length=20, choices=EscalationTarget.choices)
+    escalated_to = models.CharField(max_length=20, choices=EscalationTarget)
     escalated_on = models.DateField()
     escalated_by = models.ForeignKey(
         settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, related_name="+"
@@ -469,7 +469,7 @@ class ActivityRole(models.Model):
 
     activity = models.ForeignKey(Activity, on_delete=models.CASCADE, related_name="roles")
     role = models.ForeignKey(RaciRole, on_delete=models.PROTECT, related_name="activities")
-    responsibility = models.CharField(max_length=10, choices=Responsibility.choices)
+    responsibility = models.CharField(max_length=10, choices=Responsibility)
     duties = models.TextField(help_text="What this role does in the activity.")
     history = HistoricalRecords()
 

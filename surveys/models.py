@@ -286,7 +286,7 @@ class YouSaidWeDid(models.Model):
     we_did = models.TextField("we did", blank=True, help_text="The action taken.")
     owner = models.CharField(max_length=200)
     status = models.CharField(
-        max_length=12, choices=FeedbackStatus.choices, default=FeedbackStatus.OPEN
+        max_length=12, choices=FeedbackStatus, default=FeedbackStatus.OPEN
     )
     outcome = models.TextField(blank=True)
     version = models.PositiveIntegerField(
