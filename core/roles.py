@@ -17,6 +17,8 @@ ROLE_HOME = {
     PAFA: "plans:index",
     ADMIN: "kvis:dashboard",
 }
+#: Where a user of a party on a plan lands (they hold no role).
+PARTY_HOME = "plans:index"
 
 
 def sync_all_roles() -> None:

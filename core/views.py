@@ -6,7 +6,7 @@ from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_GET
 
 from core import selectors
-from core.roles import ROLE_HOME, user_roles
+from core.roles import PARTY_HOME, ROLE_HOME, user_roles
 
 
 def home(request: HttpRequest) -> HttpResponse:
@@ -16,6 +16,8 @@ def home(request: HttpRequest) -> HttpResponse:
         return redirect("kvis:dashboard")
     for role in roles:
         return redirect(ROLE_HOME[role])
+    if request.user.organisations.filter(is_party=True).exists():
+        return redirect(PARTY_HOME)  # a party's own people see their plans
     return redirect("no_role")
 
 

@@ -65,6 +65,17 @@ def test_user_without_role_is_told_so(client_for):
     assert b"has no role yet" in response.content
 
 
+def test_a_party_user_lands_on_their_plans(client, django_user_model):
+    from core.models import Organisation
+
+    user = django_user_model.objects.create_user(username="p", password="x-long-password-1")
+    Organisation.objects.create(name="Party Ltd", is_party=True).users.add(user)
+    client.force_login(user)
+    response = client.get("/")
+    assert response.status_code == 302 and response["Location"] == "/plans/"
+    assert client.get("/plans/").status_code == 200
+
+
 def test_logout_ends_the_session(client_for):
     c = client_for(CUSTOMER_OPS)
     assert c.post("/accounts/logout/").status_code == 302
