@@ -1,0 +1,204 @@
+"""What every app's API shares: role permissions, the error mapping, versions, months, CSV.
+
+The API calls the same services and selectors as the pages, so rules, errors and permissions
+are one set. Errors map as the contract says: a service's ApplicationError (a refusal given the
+record's current state: a gate, a locked month, a stale version) is 409 with its message; a
+model's ValidationError is 400 with field errors.
+"""
+
+from __future__ import annotations
+
+import csv
+from datetime import date
+
+from django.core.exceptions import ValidationError as DjangoValidationError
+from django.http import StreamingHttpResponse
+from drf_spectacular.types import OpenApiTypes
+from drf_spectacular.utils import OpenApiParameter
+from rest_framework import exceptions, permissions, renderers, serializers, status
+from rest_framework.response import Response
+from rest_framework.views import exception_handler as drf_exception_handler
+
+from issues.services import ApplicationError as IssuesError
+from kvis.services import ApplicationError as KvisError
+from performance_plans.services import ApplicationError as PlansError
+from surveys.services import ApplicationError as SurveysError
+
+APPLICATION_ERRORS = (IssuesError, KvisError, PlansError, SurveysError)
+
+VERSION_NEEDED = (
+    "Send the version you last read (the `version` field or an If-Match header): "
+    "changes to an existing record need it."
+)
+BAD_VERSION = "The version must be a whole number, as read from the record."
+BAD_MONTH = "Give a month as YYYY-MM, e.g. 2020-11."
+
+
+class Conflict(exceptions.APIException):
+    status_code = status.HTTP_409_CONFLICT
+    default_detail = "The record changed or is locked."
+    default_code = "conflict"
+
+
+def exception_handler(exc, context):
+    """DRF's handler, plus: ApplicationError → 409, Django ValidationError → 400 per field."""
+    if isinstance(exc, APPLICATION_ERRORS):
+        exc = Conflict(getattr(exc, "message", None) or str(exc))
+    elif isinstance(exc, DjangoValidationError):
+        detail = (
+            exc.message_dict if hasattr(exc, "error_dict") else {"non_field_errors": exc.messages}
+        )
+        exc = exceptions.ValidationError(detail)
+    return drf_exception_handler(exc, context)
+
+
+class RolePermission(permissions.BasePermission):
+    """The pages' permissions: `read_permission` for safe methods, `write_permission` (or a
+    per-action `write_permissions[action]`) for the rest. Anonymous users get 401; a user
+    without the permission (including one without a role) gets 403."""
+
+    def has_permission(self, request, view) -> bool:
+        if not (request.user and request.user.is_authenticated):
+            return False
+        if request.method in permissions.SAFE_METHODS:
+            needed = view.read_permission
+        else:
+            action = getattr(view, "action", None)
+            needed = getattr(view, "write_permissions", {}).get(action, view.write_permission)
+        if isinstance(needed, str):
+            needed = (needed,)
+        return request.user.has_perms(needed)
+
+
+# --- Versions -------------------------------------------------------------------------------
+
+
+def expected_version(request) -> int:
+    """The version the client last read: body `version`, else an If-Match ETag ("3", W/"3")."""
+    raw = request.data.get("version") if hasattr(request.data, "get") else None
+    if raw is None:
+        header = request.headers.get("If-Match", "").strip()
+        raw = header.removeprefix("W/").strip('"') or None
+    if raw is None:
+        raise exceptions.ValidationError({"version": [VERSION_NEEDED]})
+    try:
+        if isinstance(raw, bool):
+            raise ValueError(raw)
+        return int(raw)
+    except (TypeError, ValueError):
+        raise exceptions.ValidationError({"version": [BAD_VERSION]}) from None
+
+
+def etag(version: int) -> str:
+    return f'"{version}"'
+
+
+def with_etag(response: Response, version: int) -> Response:
+    response["ETag"] = etag(version)
+    return response
+
+
+# --- Months ---------------------------------------------------------------------------------
+
+
+def parse_month(value: str | None, *, field: str = "month") -> date:
+    try:
+        year, month = (int(part) for part in (value or "").split("-"))
+        return date(year, month, 1)
+    except ValueError:
+        raise exceptions.ValidationError({field: [BAD_MONTH]}) from None
+
+
+class MonthField(serializers.Field):
+    """A month as YYYY-MM, held as the first day of the month."""
+
+    default_error_messages = {"invalid": BAD_MONTH}
+
+    def to_internal_value(self, data):
+        if not isinstance(data, str):
+            self.fail("invalid")
+        try:
+            return parse_month(data)
+        except exceptions.ValidationError:
+            self.fail("invalid")
+
+    def to_representation(self, value):
+        return f"{value:%Y-%m}"
+
+
+def month_string(value: date) -> str:
+    return f"{value:%Y-%m}"
+
+
+MONTH_PARAMETER = OpenApiParameter(
+    "month",
+    OpenApiTypes.STR,
+    OpenApiParameter.QUERY,
+    required=True,
+    description="A calendar month, YYYY-MM.",
+    pattern=r"^\d{4}-\d{2}$",
+)
+
+
+def required_month(request) -> date:
+    return parse_month(request.query_params.get("month"))
+
+
+# --- CSV export -----------------------------------------------------------------------------
+
+
+class CSVRenderer(renderers.BaseRenderer):
+    """Announces `?format=csv`; list endpoints answer it with a streamed response."""
+
+    media_type = "text/csv"
+    format = "csv"
+    charset = "utf-8"
+
+    def render(self, data, accepted_media_type=None, renderer_context=None):
+        # Only errors reach here (the rows are streamed): give them as one CSV cell.
+        if data is None:
+            return b""
+        return f"error\n{data}\n".encode()
+
+
+class _Echo:
+    def write(self, value):
+        return value
+
+
+def _flatten(value):
+    if isinstance(value, list):
+        return "; ".join(str(_flatten(v)) for v in value)
+    if isinstance(value, dict):
+        return "; ".join(f"{k}={_flatten(v)}" for k, v in value.items())
+    return "" if value is None else value
+
+
+class CSVExportMixin:
+    """`GET <list>?format=csv` streams every filtered row (no pagination) as CSV, in chunks,
+    so memory stays flat however many rows there are."""
+
+    renderer_classes = [renderers.JSONRenderer, renderers.BrowsableAPIRenderer, CSVRenderer]
+    csv_chunk_size = 1000
+
+    def list(self, request, *args, **kwargs):
+        if getattr(request.accepted_renderer, "format", None) != "csv":
+            return super().list(request, *args, **kwargs)
+        queryset = self.filter_queryset(self.get_queryset())
+        serializer_class = self.get_serializer_class()
+        names = list(serializer_class().fields)
+        writer = csv.writer(_Echo())
+
+        def rows():
+            yield writer.writerow(names)
+            for obj in queryset.iterator(chunk_size=self.csv_chunk_size):
+                data = serializer_class(obj, context=self.get_serializer_context()).data
+                yield writer.writerow([_flatten(data.get(n)) for n in names])
+
+        response = StreamingHttpResponse(rows(), content_type="text/csv; charset=utf-8")
+        response["Content-Disposition"] = f'attachment; filename="{self.csv_name}.csv"'
+        return response
+
+
+def conflict_response(message: str) -> Response:
+    return Response({"detail": message}, status=status.HTTP_409_CONFLICT)
