@@ -42,6 +42,7 @@ from kvi_portal.api import (
     required_month,
     with_etag,
 )
+from kvis.models import RagChoices
 
 LEVEL_NAMES = {value: label.lower() for value, label in rules.LEVELS.items()}
 LEVEL_VALUES = {name: value for value, name in LEVEL_NAMES.items()}
@@ -345,7 +346,7 @@ class BreachMonthSerializer(serializers.Serializer):
     month = serializers.CharField(help_text="YYYY-MM")
     counts = SeverityCountsSerializer()
     deadlines_missed = serializers.IntegerField()
-    rag = serializers.ChoiceField(choices=["green", "amber", "red", "not_reported"])
+    rag = serializers.ChoiceField(choices=RagChoices.choices)
     explanation = serializers.CharField()
     policy_version = serializers.IntegerField()
 
@@ -519,7 +520,7 @@ class CommunicationMonthSerializer(serializers.Serializer):
         allow_null=True, help_text="Mean of the KVI year's monthly means so far."
     )
     # "class" is a Python keyword: the field is added under that name below.
-    rag = serializers.ChoiceField(choices=["green", "amber", "red", "not_reported"])
+    rag = serializers.ChoiceField(choices=RagChoices.choices)
     explanation = serializers.CharField()
 
     def get_fields(self):

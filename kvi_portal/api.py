@@ -14,7 +14,7 @@ from datetime import date
 from django.core.exceptions import ValidationError as DjangoValidationError
 from django.http import StreamingHttpResponse
 from drf_spectacular.types import OpenApiTypes
-from drf_spectacular.utils import OpenApiParameter
+from drf_spectacular.utils import OpenApiParameter, extend_schema_field
 from rest_framework import exceptions, permissions, renderers, serializers, status
 from rest_framework.response import Response
 from rest_framework.views import exception_handler as drf_exception_handler
@@ -109,6 +109,10 @@ def parse_month(value: str | None, *, field: str = "month") -> date:
         raise exceptions.ValidationError({field: [BAD_MONTH]}) from None
 
 
+MONTH_SCHEMA = {"type": "string", "pattern": r"^\d{4}-\d{2}$", "example": "2020-11"}
+
+
+@extend_schema_field(MONTH_SCHEMA)
 class MonthField(serializers.Field):
     """A month as YYYY-MM, held as the first day of the month."""
 

@@ -11,11 +11,15 @@ from rest_framework.permissions import AllowAny
 from rest_framework.routers import SimpleRouter
 
 from issues import api as issues_api
+from kvis import api as kvis_api
+from surveys import api as surveys_api
 
 router = SimpleRouter()
+router.register("kvis", kvis_api.KVIViewSet, basename="kvi")
 router.register("issues", issues_api.IssueViewSet, basename="issue")
 router.register("breaches", issues_api.BreachViewSet, basename="breach")
 router.register("communications", issues_api.CommunicationViewSet, basename="communication")
+router.register("surveys/rounds", surveys_api.RoundViewSet, basename="survey-round")
 
 for pattern in router.urls:
     pattern.callback.login_required = False

@@ -218,7 +218,11 @@ SPECTACULAR_SETTINGS = {
     "COMPONENT_SPLIT_REQUEST": True,
     "ENUM_NAME_OVERRIDES": {
         "SeverityEnum": "issues.models.Severity",
-        "RagEnum": ["green", "amber", "red", "not_reported"],
+        "RagEnum": "kvis.models.RagChoices",
+        "IssueStatusEnum": "issues.models.IssueStatus",
+        "UpdateStatusEnum": "kvis.models.UpdateStatus",
+        "MeasureKindEnum": "kvis.models.MeasureKind",
+        "CommunicationKindEnum": "issues.models.CommunicationKind",
         "LevelEnum": ["low", "medium", "high"],
     },
 }
