@@ -12,6 +12,7 @@ from rest_framework.routers import SimpleRouter
 
 from issues import api as issues_api
 from kvis import api as kvis_api
+from performance_plans import api as plans_api
 from surveys import api as surveys_api
 
 router = SimpleRouter()
@@ -19,6 +20,8 @@ router.register("kvis", kvis_api.KVIViewSet, basename="kvi")
 router.register("issues", issues_api.IssueViewSet, basename="issue")
 router.register("breaches", issues_api.BreachViewSet, basename="breach")
 router.register("communications", issues_api.CommunicationViewSet, basename="communication")
+router.register("plans", plans_api.PlanViewSet, basename="plan")
+router.register("packs", kvis_api.PackViewSet, basename="pack")
 router.register("surveys/rounds", surveys_api.RoundViewSet, basename="survey-round")
 
 for pattern in router.urls:

@@ -223,6 +223,7 @@ SPECTACULAR_SETTINGS = {
         "UpdateStatusEnum": "kvis.models.UpdateStatus",
         "MeasureKindEnum": "kvis.models.MeasureKind",
         "CommunicationKindEnum": "issues.models.CommunicationKind",
+        "PlanStepEnum": "performance_plans.models.StepChoices",
         "LevelEnum": ["low", "medium", "high"],
     },
 }

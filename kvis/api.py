@@ -5,18 +5,21 @@ Writes go through kvis.services: a locked month or a stale version is 409 with i
 
 from __future__ import annotations
 
+from django.urls import reverse
 from django_filters.rest_framework import DjangoFilterBackend
 from drf_spectacular.types import OpenApiTypes
 from drf_spectacular.utils import (
     OpenApiParameter,
     OpenApiResponse,
     extend_schema,
+    extend_schema_field,
     extend_schema_view,
 )
 from rest_framework import mixins, serializers, status, viewsets
 from rest_framework.decorators import action
 from rest_framework.response import Response
 
+from core.models import Committee
 from kvi_portal.api import (
     VERSION_NEEDED,
     CSVExportMixin,
@@ -28,7 +31,7 @@ from kvi_portal.api import (
 )
 from kvis import selectors, services
 from kvis.filters import KVIFilter
-from kvis.models import KVI, KVIUpdate, Measure, RagChoices
+from kvis.models import KVI, KVIUpdate, Measure, Pack, PackStatus, RagChoices
 
 
 class MeasureSerializer(serializers.ModelSerializer):
@@ -233,3 +236,102 @@ class KVIViewSet(
         )
         code = status.HTTP_200_OK if existing else status.HTTP_201_CREATED
         return with_etag(Response(UpdateSerializer(update).data, status=code), update.version)
+
+
+# --- Committee packs ------------------------------------------------------------------------
+
+
+class PackSerializer(serializers.ModelSerializer):
+    committee = serializers.SlugRelatedField(slug_field="code", read_only=True)
+    month = MonthField(read_only=True)
+    status_url = serializers.SerializerMethodField()
+    download_url = serializers.SerializerMethodField()
+
+    class Meta:
+        model = Pack
+        fields = [
+            "id",
+            "committee",
+            "month",
+            "version",
+            "status",
+            "error",
+            "requested_at",
+            "built_at",
+            "forced_reason",
+            "not_approved",
+            "size",
+            "status_url",
+            "download_url",
+        ]
+        read_only_fields = fields
+
+    def _absolute(self, url: str) -> str:
+        request = self.context.get("request")
+        return request.build_absolute_uri(url) if request else url
+
+    def get_status_url(self, pack: Pack) -> str:
+        return self._absolute(reverse("pack-detail", args=[pack.pk]))
+
+    @extend_schema_field(serializers.URLField(allow_null=True))
+    def get_download_url(self, pack: Pack) -> str | None:
+        """The PDF, once the pack is ready."""
+        if pack.status != PackStatus.READY:
+            return None
+        return self._absolute(reverse("kvis:pack_pdf", args=[pack.pk]))
+
+
+class PackRequestSerializer(serializers.Serializer):
+    committee = serializers.SlugRelatedField(slug_field="code", queryset=Committee.objects.all())
+    month = MonthField(help_text="YYYY-MM")
+    force_reason = serializers.CharField(
+        required=False,
+        allow_blank=True,
+        default="",
+        help_text="An approver may force a build with unapproved KVIs, giving a reason.",
+    )
+
+
+@extend_schema_view(
+    list=extend_schema(summary="Committee packs you may see, newest first"),
+    retrieve=extend_schema(summary="A pack's status and, once ready, its download link"),
+)
+class PackViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, viewsets.GenericViewSet):
+    permission_classes = [RolePermission]
+    read_permission = "kvis.view_pack"
+    write_permission = "kvis.add_pack"
+    serializer_class = PackSerializer
+    filter_backends = []
+
+    def get_queryset(self):
+        from kvis import packs
+
+        return packs.packs_visible_to(self.request.user).order_by("-requested_at", "-id")
+
+    @extend_schema(
+        summary="Request a committee pack build; poll its status URL",
+        request=PackRequestSerializer,
+        responses={
+            202: PackSerializer,
+            400: OpenApiResponse(OpenApiTypes.OBJECT, description="Field errors"),
+            409: OpenApiResponse(
+                OpenApiTypes.OBJECT, description="Not ready (unapproved KVIs) or queue down"
+            ),
+        },
+    )
+    def create(self, request):
+        from kvis import packs
+
+        serializer = PackRequestSerializer(data=request.data)
+        serializer.is_valid(raise_exception=True)
+        data = serializer.validated_data
+        pack = packs.pack_request(
+            committee=data["committee"],
+            month=data["month"],
+            by=request.user,
+            force_reason=data["force_reason"],
+        )
+        body = PackSerializer(pack, context=self.get_serializer_context()).data
+        return Response(
+            body, status=status.HTTP_202_ACCEPTED, headers={"Location": body["status_url"]}
+        )
