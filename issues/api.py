@@ -36,6 +36,7 @@ from issues.models import (
 from kvi_portal.api import (
     MONTH_PARAMETER,
     CSVExportMixin,
+    Moment,
     RolePermission,
     expected_version,
     month_string,
@@ -78,8 +79,8 @@ def _customers_field(**kwargs):
 
 class RequiredActionSerializer(serializers.Serializer):
     action = serializers.CharField(source="kind")
-    due = serializers.DateTimeField(source="due_at")
-    done_at = serializers.DateTimeField(allow_null=True)
+    due = Moment(source="due_at")
+    done_at = Moment(allow_null=True)
 
 
 class IssueSerializer(serializers.ModelSerializer):
@@ -124,7 +125,7 @@ class IssueCreateSerializer(serializers.Serializer):
     title = serializers.CharField(max_length=200)
     category = serializers.ChoiceField(choices=Category.choices)
     identified_by = serializers.ChoiceField(choices=IdentifiedBy.choices)
-    identified_at = serializers.DateTimeField()
+    identified_at = Moment()
     impact = LevelField()
     financial_level = LevelField()
     customers = _customers_field()
@@ -137,13 +138,11 @@ class IssuePatchSerializer(serializers.Serializer):
         required=False, help_text="The version you read; or send If-Match."
     )
     status = serializers.ChoiceField(choices=IssueStatus.choices, required=False)
-    status_at = serializers.DateTimeField(
-        required=False, help_text="When the status changed (default: now)."
-    )
+    status_at = Moment(required=False, help_text="When the status changed (default: now).")
     reason = serializers.CharField(
         required=False, allow_blank=True, default="", help_text="Needed to reopen or re-score."
     )
-    identified_at = serializers.DateTimeField(required=False)
+    identified_at = Moment(required=False)
     title = serializers.CharField(max_length=200, required=False)
     description = serializers.CharField(required=False)
     customers = _customers_field()
@@ -312,11 +311,11 @@ class BreachSerializer(serializers.ModelSerializer):
 
 class BreachCreateSerializer(serializers.Serializer):
     severity = serializers.ChoiceField(choices=Severity.choices)
-    identified_at = serializers.DateTimeField()
+    identified_at = Moment()
     description = serializers.CharField()
     customers = _customers_field()
-    notified_at = serializers.DateTimeField(required=False, allow_null=True, default=None)
-    resolved_at = serializers.DateTimeField(required=False, allow_null=True, default=None)
+    notified_at = Moment(required=False, allow_null=True, default=None)
+    resolved_at = Moment(required=False, allow_null=True, default=None)
     root_cause = serializers.CharField(required=False, allow_blank=True, default="")
     actions = serializers.CharField(required=False, allow_blank=True, default="")
 
@@ -326,11 +325,11 @@ class BreachPatchSerializer(serializers.Serializer):
         required=False, help_text="The version you read; or send If-Match."
     )
     severity = serializers.ChoiceField(choices=Severity.choices, required=False)
-    identified_at = serializers.DateTimeField(required=False)
+    identified_at = Moment(required=False)
     description = serializers.CharField(required=False)
     customers = _customers_field()
-    notified_at = serializers.DateTimeField(required=False, allow_null=True)
-    resolved_at = serializers.DateTimeField(required=False, allow_null=True)
+    notified_at = Moment(required=False, allow_null=True)
+    resolved_at = Moment(required=False, allow_null=True)
     root_cause = serializers.CharField(required=False, allow_blank=True)
     actions = serializers.CharField(required=False, allow_blank=True)
 
@@ -493,7 +492,7 @@ class CommunicationSerializer(serializers.ModelSerializer):
 
 class CommunicationCreateSerializer(serializers.Serializer):
     kind = serializers.ChoiceField(choices=CommunicationKind.choices, default="ad_hoc")
-    sent_at = serializers.DateTimeField()
+    sent_at = Moment()
     subject = serializers.CharField(max_length=200)
     recipients = _customers_field()
     distribution_lists = serializers.CharField(

@@ -14,9 +14,10 @@ from datetime import date
 from django.core.exceptions import ValidationError as DjangoValidationError
 from django.http import StreamingHttpResponse
 from drf_spectacular.types import OpenApiTypes
-from drf_spectacular.utils import OpenApiParameter, extend_schema_field
+from drf_spectacular.utils import OpenApiParameter, extend_schema, extend_schema_field
 from rest_framework import exceptions, permissions, renderers, serializers, status
 from rest_framework.response import Response
+from rest_framework.views import APIView
 from rest_framework.views import exception_handler as drf_exception_handler
 
 from issues.services import ApplicationError as IssuesError
@@ -104,9 +105,45 @@ def with_etag(response: Response, version: int) -> Response:
 def parse_month(value: str | None, *, field: str = "month") -> date:
     try:
         year, month = (int(part) for part in (value or "").split("-"))
-        return date(year, month, 1)
+        first = date(year, month, 1)
     except ValueError:
         raise exceptions.ValidationError({field: [BAD_MONTH]}) from None
+    if not FIRST_YEAR <= first.year <= LAST_YEAR:
+        raise exceptions.ValidationError({field: [OUT_OF_RANGE]})
+    return first
+
+
+#: The years the portal's records can fall in: the contract's calendar, not all of history
+#: (before 1900 Europe/London has offsets in seconds, which ISO 8601 cannot say).
+FIRST_YEAR, LAST_YEAR = 2000, 2099
+OUT_OF_RANGE = f"Give a year from {FIRST_YEAR} to {LAST_YEAR}."
+
+
+def _check_year(value, fail) -> None:
+    if not FIRST_YEAR <= value.year <= LAST_YEAR:
+        fail("out_of_range")
+
+
+class Moment(serializers.DateTimeField):
+    """An ISO 8601 date and time with its offset, in the portal's years."""
+
+    default_error_messages = {"out_of_range": OUT_OF_RANGE}
+
+    def to_internal_value(self, value):
+        moment = super().to_internal_value(value)
+        _check_year(moment, self.fail)
+        return moment
+
+
+class Day(serializers.DateField):
+    """An ISO 8601 date in the portal's years."""
+
+    default_error_messages = {"out_of_range": OUT_OF_RANGE}
+
+    def to_internal_value(self, value):
+        day = super().to_internal_value(value)
+        _check_year(day, self.fail)
+        return day
 
 
 MONTH_SCHEMA = {"type": "string", "pattern": r"^\d{4}-\d{2}$", "example": "2020-11"}
@@ -116,15 +153,17 @@ MONTH_SCHEMA = {"type": "string", "pattern": r"^\d{4}-\d{2}$", "example": "2020-
 class MonthField(serializers.Field):
     """A month as YYYY-MM, held as the first day of the month."""
 
-    default_error_messages = {"invalid": BAD_MONTH}
+    default_error_messages = {"invalid": BAD_MONTH, "out_of_range": OUT_OF_RANGE}
 
     def to_internal_value(self, data):
         if not isinstance(data, str):
             self.fail("invalid")
         try:
-            return parse_month(data)
+            month = parse_month(data)
         except exceptions.ValidationError:
             self.fail("invalid")
+        _check_year(month, self.fail)
+        return month
 
     def to_representation(self, value):
         return f"{value:%Y-%m}"
@@ -159,10 +198,9 @@ class CSVRenderer(renderers.BaseRenderer):
     charset = "utf-8"
 
     def render(self, data, accepted_media_type=None, renderer_context=None):
-        # Only errors reach here (the rows are streamed): give them as one CSV cell.
-        if data is None:
-            return b""
-        return f"error\n{data}\n".encode()
+        # Rows are streamed by CSVExportMixin and errors are rendered as JSON: nothing else
+        # is ever rendered as CSV.
+        raise NotImplementedError("CSV is streamed by CSVExportMixin.list")
 
 
 class _Echo:
@@ -185,6 +223,22 @@ class CSVExportMixin:
     renderer_classes = [renderers.JSONRenderer, renderers.BrowsableAPIRenderer, CSVRenderer]
     csv_chunk_size = 1000
 
+    def perform_content_negotiation(self, request, force=False):
+        # Only a list streams CSV; any other action answers JSON even when asked for CSV.
+        renderer, media_type = super().perform_content_negotiation(request, force)
+        if renderer.format == "csv" and getattr(self, "action", None) != "list":
+            return renderers.JSONRenderer(), renderers.JSONRenderer.media_type
+        return renderer, media_type
+
+    def handle_exception(self, exc):
+        # Errors are JSON whatever format was asked for: a client reads them the same way.
+        request = getattr(self, "request", None)
+        if request is not None and getattr(request, "accepted_renderer", None) is not None:
+            if request.accepted_renderer.format == "csv":
+                request.accepted_renderer = renderers.JSONRenderer()
+                request.accepted_media_type = "application/json"
+        return super().handle_exception(exc)
+
     def list(self, request, *args, **kwargs):
         if getattr(request.accepted_renderer, "format", None) != "csv":
             return super().list(request, *args, **kwargs)
@@ -204,5 +258,85 @@ class CSVExportMixin:
         return response
 
 
-def conflict_response(message: str) -> Response:
-    return Response({"detail": message}, status=status.HTTP_409_CONFLICT)
+@extend_schema(exclude=True)
+class NotFoundView(APIView):
+    """Any other path under /api/: a JSON 404 (401 first for anonymous callers), never the
+    HTML page of the site."""
+
+    permission_classes = [permissions.IsAuthenticated]
+
+    def initial(self, request, *args, **kwargs):
+        super().initial(request, *args, **kwargs)
+        raise exceptions.NotFound("No such API endpoint.")
+
+    def get(self, request, *args, **kwargs):  # pragma: no cover - initial() always raises
+        raise exceptions.NotFound("No such API endpoint.")
+
+    post = put = patch = delete = get
+
+
+# --- Schema ---------------------------------------------------------------------------------
+
+_ERROR = {"$ref": "#/components/schemas/Error"}
+_FIELD_ERRORS = {"$ref": "#/components/schemas/FieldErrors"}
+_ERROR_RESPONSES = {
+    "400": ("Bad input: the message(s) per field", _FIELD_ERRORS),
+    "401": ("Not authenticated: send a session cookie or `Authorization: Token …`", _ERROR),
+    "403": ("Authenticated, but your role may not do this", _ERROR),
+    "404": ("No such record (or not one you may see)", _ERROR),
+    "409": ("Refused: a stale version, a locked month, or a gate's rule", _ERROR),
+}
+_PUBLIC_PATHS = ("/api/schema/", "/api/docs/", "/api/auth/token/")
+
+
+def document_errors(result, generator, request, public):
+    """Postprocessing hook: every operation documents the errors it can answer, in one shape."""
+    schemas = result.setdefault("components", {}).setdefault("schemas", {})
+    schemas["Error"] = {
+        "type": "object",
+        "properties": {"detail": {"type": "string"}},
+        "required": ["detail"],
+    }
+    schemas["FieldErrors"] = {
+        "type": "object",
+        "description": (
+            'Field name → messages, e.g. {"identified_at": ["…"]}; a nested field (a list of '
+            "scores, a checklist) nests its messages the same way."
+        ),
+        "additionalProperties": {
+            "anyOf": [
+                {"type": "array", "items": {"type": "string"}},
+                {"type": "object"},
+                {"type": "array", "items": {"type": "object"}},
+            ]
+        },
+    }
+    for path, operations in result.get("paths", {}).items():
+        for method, operation in operations.items():
+            codes = _error_codes(path, method, operation)
+            responses = operation.setdefault("responses", {})
+            for code in codes:
+                description, schema = _ERROR_RESPONSES[code]
+                if code in responses and "content" in responses[code]:
+                    responses[code]["content"] = {"application/json": {"schema": schema}}
+                    continue
+                responses[code] = {
+                    "description": description,
+                    "content": {"application/json": {"schema": schema}},
+                }
+    return result
+
+
+def _error_codes(path: str, method: str, operation: dict) -> list[str]:
+    writes = method in ("post", "put", "patch", "delete")
+    if path in _PUBLIC_PATHS:
+        return ["400"] if writes else []
+    codes = ["401", "403"]
+    if writes or operation.get("parameters"):
+        codes.append("400")
+    paginated = any(p.get("name") == "page" for p in operation.get("parameters", []))
+    if "{" in path or paginated:  # a page past the last is 404 too
+        codes.append("404")
+    if writes:
+        codes.append("409")
+    return codes

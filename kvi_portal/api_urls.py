@@ -4,13 +4,14 @@ The API answers 401/403 itself, so its views are exempt from the login redirect 
 """
 
 from django.contrib.auth.decorators import login_not_required
-from django.urls import include, path
+from django.urls import include, path, re_path
 from drf_spectacular.views import SpectacularAPIView, SpectacularSwaggerView
 from rest_framework.authtoken.views import obtain_auth_token
 from rest_framework.permissions import AllowAny
 from rest_framework.routers import SimpleRouter
 
 from issues import api as issues_api
+from kvi_portal.api import NotFoundView
 from kvis import api as kvis_api
 from performance_plans import api as plans_api
 from surveys import api as surveys_api
@@ -42,4 +43,5 @@ urlpatterns = [
         name="api-docs",
     ),
     path("", include(router.urls)),
+    re_path(r"^", login_not_required(NotFoundView.as_view()), name="api-not-found"),
 ]

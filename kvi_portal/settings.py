@@ -216,6 +216,10 @@ SPECTACULAR_SETTINGS = {
     ),
     "SERVE_PERMISSIONS": ["rest_framework.permissions.AllowAny"],
     "COMPONENT_SPLIT_REQUEST": True,
+    "POSTPROCESSING_HOOKS": [
+        "drf_spectacular.hooks.postprocess_schema_enums",
+        "kvi_portal.api.document_errors",
+    ],
     "ENUM_NAME_OVERRIDES": {
         "SeverityEnum": "issues.models.Severity",
         "RagEnum": "kvis.models.RagChoices",

@@ -23,6 +23,7 @@ from core.models import Committee
 from kvi_portal.api import (
     VERSION_NEEDED,
     CSVExportMixin,
+    Day,
     MonthField,
     RolePermission,
     expected_version,
@@ -109,7 +110,7 @@ class UpdateSerializer(serializers.ModelSerializer):
 class ResultInputSerializer(serializers.Serializer):
     measure = serializers.IntegerField(help_text="The measure's id (see the KVI).")
     actual = serializers.DecimalField(max_digits=12, decimal_places=2, allow_null=True)
-    met_on = serializers.DateField(required=False, allow_null=True, default=None)
+    met_on = Day(required=False, allow_null=True, default=None)
     note = serializers.CharField(required=False, allow_blank=True, default="", max_length=300)
 
 

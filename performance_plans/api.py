@@ -19,11 +19,17 @@ from kvi_portal.api import CSVExportMixin, RolePermission, expected_version, wit
 from kvis.models import RagChoices
 from performance_plans import rules, selectors, services
 from performance_plans.filters import PlanFilter
-from performance_plans.models import Plan, StepChoices
+from performance_plans.models import OutcomeChoices, Plan, StepChoices
 
 
 class PlanSerializer(serializers.ModelSerializer):
     party = serializers.CharField(source="party.name", read_only=True)
+    outcome = serializers.ChoiceField(
+        choices=OutcomeChoices.choices,
+        allow_blank=True,
+        read_only=True,
+        help_text="Empty until the plan is closed.",
+    )
     rag = serializers.SerializerMethodField()
     next_step = serializers.SerializerMethodField()
     next_step_missing = serializers.SerializerMethodField()

@@ -10,7 +10,7 @@ from drf_spectacular.utils import extend_schema, extend_schema_field, extend_sch
 from rest_framework import mixins, serializers, status, viewsets
 from rest_framework.response import Response
 
-from kvi_portal.api import RolePermission
+from kvi_portal.api import Day, RolePermission
 from kvis.models import RagChoices
 from surveys import selectors, services
 from surveys.models import Round, Survey
@@ -94,13 +94,13 @@ class ScoreInputSerializer(serializers.Serializer):
 class RoundCreateSerializer(serializers.Serializer):
     survey = serializers.SlugRelatedField(slug_field="key", queryset=Survey.objects.all())
     label = serializers.CharField(max_length=100)
-    held_on = serializers.DateField()
+    held_on = Day()
     respondents = serializers.IntegerField(min_value=1, max_value=2**31 - 1)
     target = serializers.DecimalField(
         max_digits=5, decimal_places=2, min_value=0, max_value=100, required=False
     )
-    period_start = serializers.DateField(required=False, allow_null=True)
-    period_end = serializers.DateField(required=False, allow_null=True)
+    period_start = Day(required=False, allow_null=True)
+    period_end = Day(required=False, allow_null=True)
     source = serializers.CharField(required=False, allow_blank=True, default="", max_length=300)
     scores = ScoreInputSerializer(many=True)
 
