@@ -17,10 +17,11 @@ from drf_spectacular.utils import (
 )
 from rest_framework import mixins, serializers, status, viewsets
 from rest_framework.decorators import action
+from rest_framework.parsers import MultiPartParser
 from rest_framework.response import Response
 
 from core.models import Organisation
-from issues import rules, selectors, services
+from issues import importers, rules, selectors, services
 from issues.filters import BreachFilter, CommunicationFilter, IssueFilter
 from issues.models import (
     CHECKLIST,
@@ -72,6 +73,56 @@ def _customers_field(**kwargs):
     return serializers.PrimaryKeyRelatedField(
         queryset=Organisation.objects.all(), many=True, required=False, **kwargs
     )
+
+
+# --- CSV import -----------------------------------------------------------------------------
+
+
+class ImportRequestSerializer(serializers.Serializer):
+    file = serializers.FileField(help_text="CSV, UTF-8, with a header row.")
+    dry_run = serializers.BooleanField(default=False, help_text="Check every row and save none.")
+
+
+class ImportErrorSerializer(serializers.Serializer):
+    row = serializers.IntegerField(help_text="As a spreadsheet numbers it: the header is 1.")
+    column = serializers.CharField()
+    message = serializers.CharField()
+
+
+class ImportReportSerializer(serializers.Serializer):
+    rows = serializers.IntegerField()
+    imported = serializers.IntegerField()
+    dry_run = serializers.BooleanField()
+    errors = ImportErrorSerializer(many=True)
+
+
+def _import(request, register: str) -> Response:
+    """Run the register's importer on an uploaded CSV: 200 when every row is valid (imported
+    unless a dry run), 400 with every bad row and column otherwise (nothing imported)."""
+    data = _valid(ImportRequestSerializer, request.data)
+    try:
+        text = data["file"].read().decode("utf-8-sig")
+    except UnicodeDecodeError:
+        raise serializers.ValidationError({"file": [NOT_UTF8]}) from None
+    report = importers.IMPORTERS[register](text=text, dry_run=data["dry_run"], by=request.user)
+    body = ImportReportSerializer(
+        {
+            "rows": report.rows,
+            "imported": report.imported,
+            "dry_run": data["dry_run"],
+            "errors": [
+                {"row": e.row, "column": e.column, "message": e.message} for e in report.errors
+            ],
+        }
+    ).data
+    return Response(body, status=status.HTTP_200_OK if report.ok else status.HTTP_400_BAD_REQUEST)
+
+
+IMPORT_SCHEMA = {
+    "request": {"multipart/form-data": ImportRequestSerializer},
+    "responses": {200: ImportReportSerializer, 400: ImportReportSerializer},
+}
+NOT_UTF8 = "The file is not UTF-8 text: save it as 'CSV UTF-8' and try again."
 
 
 # --- Issues ---------------------------------------------------------------------------------
@@ -168,7 +219,10 @@ class IssueViewSet(
     permission_classes = [RolePermission]
     read_permission = "issues.view_issue"
     write_permission = "issues.change_issue"
-    write_permissions = {"create": ("issues.add_issue", "issues.rescore_issue")}
+    write_permissions = {
+        "create": ("issues.add_issue", "issues.rescore_issue"),
+        "import_csv": ("issues.add_issue", "issues.rescore_issue"),
+    }
     serializer_class = IssueSerializer
     filter_backends = [DjangoFilterBackend]
     filterset_class = IssueFilter
@@ -251,6 +305,19 @@ class IssueViewSet(
                 )
         issue = selectors.issue_detail(issue.pk)
         return with_etag(Response(IssueSerializer(issue).data), issue.version)
+
+    @extend_schema(
+        summary="Import issues from CSV, all rows or none (dry run: check only)", **IMPORT_SCHEMA
+    )
+    @action(
+        detail=False,
+        methods=["post"],
+        url_path="import",
+        parser_classes=[MultiPartParser],
+        filter_backends=[],
+    )
+    def import_csv(self, request):
+        return _import(request, "issues")
 
 
 # --- Breaches -------------------------------------------------------------------------------
@@ -360,7 +427,7 @@ class BreachViewSet(
     permission_classes = [RolePermission]
     read_permission = "issues.view_breach"
     write_permission = "issues.change_breach"
-    write_permissions = {"create": "issues.add_breach"}
+    write_permissions = {"create": "issues.add_breach", "import_csv": "issues.add_breach"}
     serializer_class = BreachSerializer
     filter_backends = [DjangoFilterBackend]
     filterset_class = BreachFilter
@@ -415,6 +482,19 @@ class BreachViewSet(
         )
         breach = selectors.breach_detail(breach.pk)
         return with_etag(Response(BreachSerializer(breach).data), breach.version)
+
+    @extend_schema(
+        summary="Import breaches from CSV, all rows or none (dry run: check only)", **IMPORT_SCHEMA
+    )
+    @action(
+        detail=False,
+        methods=["post"],
+        url_path="import",
+        parser_classes=[MultiPartParser],
+        filter_backends=[],
+    )
+    def import_csv(self, request):
+        return _import(request, "breaches")
 
     @extend_schema(
         summary="A month's breaches by severity and the suggested RAG",
