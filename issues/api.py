@@ -39,6 +39,7 @@ from kvi_portal.api import (
     CSVExportMixin,
     Moment,
     RolePermission,
+    VersionedRetrieveMixin,
     expected_version,
     month_string,
     required_month,
@@ -96,6 +97,9 @@ class ImportReportSerializer(serializers.Serializer):
     errors = ImportErrorSerializer(many=True)
 
 
+NOT_UTF8 = "The file is not UTF-8 text: save it as 'CSV UTF-8' and try again."
+
+
 def _import(request, register: str) -> Response:
     """Run the register's importer on an uploaded CSV: 200 when every row is valid (imported
     unless a dry run), 400 with every bad row and column otherwise (nothing imported)."""
@@ -118,11 +122,25 @@ def _import(request, register: str) -> Response:
     return Response(body, status=status.HTTP_200_OK if report.ok else status.HTTP_400_BAD_REQUEST)
 
 
-IMPORT_SCHEMA = {
-    "request": {"multipart/form-data": ImportRequestSerializer},
-    "responses": {200: ImportReportSerializer, 400: ImportReportSerializer},
-}
-NOT_UTF8 = "The file is not UTF-8 text: save it as 'CSV UTF-8' and try again."
+class CSVImportMixin:
+    """`POST <list>/import/`: the register's CSV importer (`import_register`)."""
+
+    import_register = ""
+
+    @extend_schema(
+        summary="Import from CSV, all rows or none (dry run: check only)",
+        request={"multipart/form-data": ImportRequestSerializer},
+        responses={200: ImportReportSerializer, 400: ImportReportSerializer},
+    )
+    @action(
+        detail=False,
+        methods=["post"],
+        url_path="import",
+        parser_classes=[MultiPartParser],
+        filter_backends=[],
+    )
+    def import_csv(self, request):
+        return _import(request, self.import_register)
 
 
 # --- Issues ---------------------------------------------------------------------------------
@@ -214,7 +232,11 @@ class IssuePatchSerializer(serializers.Serializer):
     retrieve=extend_schema(summary="One issue, with its score, band and required actions"),
 )
 class IssueViewSet(
-    CSVExportMixin, mixins.ListModelMixin, mixins.RetrieveModelMixin, viewsets.GenericViewSet
+    CSVImportMixin,
+    CSVExportMixin,
+    VersionedRetrieveMixin,
+    mixins.ListModelMixin,
+    viewsets.GenericViewSet,
 ):
     permission_classes = [RolePermission]
     read_permission = "issues.view_issue"
@@ -228,14 +250,11 @@ class IssueViewSet(
     filterset_class = IssueFilter
     lookup_field = "reference"
     csv_name = "issues"
+    import_register = "issues"
     http_method_names = ["get", "post", "patch", "head", "options"]
 
     def get_queryset(self):
         return selectors.issue_list().prefetch_related("actions").order_by("-identified_at", "id")
-
-    def retrieve(self, request, *args, **kwargs):
-        issue = self.get_object()
-        return with_etag(Response(self.get_serializer(issue).data), issue.version)
 
     @extend_schema(
         summary="Record an issue; it is scored and its required actions scheduled",
@@ -305,19 +324,6 @@ class IssueViewSet(
                 )
         issue = selectors.issue_detail(issue.pk)
         return with_etag(Response(IssueSerializer(issue).data), issue.version)
-
-    @extend_schema(
-        summary="Import issues from CSV, all rows or none (dry run: check only)", **IMPORT_SCHEMA
-    )
-    @action(
-        detail=False,
-        methods=["post"],
-        url_path="import",
-        parser_classes=[MultiPartParser],
-        filter_backends=[],
-    )
-    def import_csv(self, request):
-        return _import(request, "issues")
 
 
 # --- Breaches -------------------------------------------------------------------------------
@@ -422,7 +428,11 @@ class BreachMonthSerializer(serializers.Serializer):
     retrieve=extend_schema(summary="One breach with its clocks"),
 )
 class BreachViewSet(
-    CSVExportMixin, mixins.ListModelMixin, mixins.RetrieveModelMixin, viewsets.GenericViewSet
+    CSVImportMixin,
+    CSVExportMixin,
+    VersionedRetrieveMixin,
+    mixins.ListModelMixin,
+    viewsets.GenericViewSet,
 ):
     permission_classes = [RolePermission]
     read_permission = "issues.view_breach"
@@ -433,14 +443,11 @@ class BreachViewSet(
     filterset_class = BreachFilter
     lookup_field = "reference"
     csv_name = "breaches"
+    import_register = "breaches"
     http_method_names = ["get", "post", "patch", "head", "options"]
 
     def get_queryset(self):
         return selectors.breach_list().order_by("-identified_at", "id")
-
-    def retrieve(self, request, *args, **kwargs):
-        breach = self.get_object()
-        return with_etag(Response(self.get_serializer(breach).data), breach.version)
 
     @extend_schema(
         summary="Log a breach; its notification and resolution clocks start",
@@ -482,19 +489,6 @@ class BreachViewSet(
         )
         breach = selectors.breach_detail(breach.pk)
         return with_etag(Response(BreachSerializer(breach).data), breach.version)
-
-    @extend_schema(
-        summary="Import breaches from CSV, all rows or none (dry run: check only)", **IMPORT_SCHEMA
-    )
-    @action(
-        detail=False,
-        methods=["post"],
-        url_path="import",
-        parser_classes=[MultiPartParser],
-        filter_backends=[],
-    )
-    def import_csv(self, request):
-        return _import(request, "breaches")
 
     @extend_schema(
         summary="A month's breaches by severity and the suggested RAG",
@@ -620,7 +614,7 @@ def _snake(words: str) -> str:
     retrieve=extend_schema(summary="One communication"),
 )
 class CommunicationViewSet(
-    CSVExportMixin, mixins.ListModelMixin, mixins.RetrieveModelMixin, viewsets.GenericViewSet
+    CSVExportMixin, VersionedRetrieveMixin, mixins.ListModelMixin, viewsets.GenericViewSet
 ):
     permission_classes = [RolePermission]
     read_permission = "issues.view_communication"
@@ -639,10 +633,6 @@ class CommunicationViewSet(
             .prefetch_related("issues", "breaches")
             .order_by("-sent_at", "id")
         )
-
-    def retrieve(self, request, *args, **kwargs):
-        comm = self.get_object()
-        return with_etag(Response(self.get_serializer(comm).data), comm.version)
 
     @extend_schema(
         summary="Record a communication with its checklist and quality score",

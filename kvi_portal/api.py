@@ -15,7 +15,7 @@ from django.core.exceptions import ValidationError as DjangoValidationError
 from django.http import StreamingHttpResponse
 from drf_spectacular.types import OpenApiTypes
 from drf_spectacular.utils import OpenApiParameter, extend_schema, extend_schema_field
-from rest_framework import exceptions, permissions, renderers, serializers, status
+from rest_framework import exceptions, mixins, permissions, renderers, serializers, status
 from rest_framework.response import Response
 from rest_framework.views import APIView
 from rest_framework.views import exception_handler as drf_exception_handler
@@ -97,6 +97,14 @@ def etag(version: int) -> str:
 def with_etag(response: Response, version: int) -> Response:
     response["ETag"] = etag(version)
     return response
+
+
+class VersionedRetrieveMixin(mixins.RetrieveModelMixin):
+    """GET one record with its version as an ETag, for a later If-Match."""
+
+    def retrieve(self, request, *args, **kwargs):
+        instance = self.get_object()
+        return with_etag(Response(self.get_serializer(instance).data), instance.version)
 
 
 # --- Months ---------------------------------------------------------------------------------
@@ -318,6 +326,11 @@ def document_errors(result, generator, request, public):
             for code in codes:
                 description, schema = _ERROR_RESPONSES[code]
                 if code in responses and "content" in responses[code]:
+                    # An operation's own error body (e.g. an import report) may come as well as
+                    # the common one.
+                    own = responses[code]["content"].get("application/json", {}).get("schema")
+                    if own and "$ref" in own and own != schema:
+                        schema = {"anyOf": [own, schema]}
                     responses[code]["content"] = {"application/json": {"schema": schema}}
                     continue
                 responses[code] = {

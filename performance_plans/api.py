@@ -15,7 +15,13 @@ from rest_framework import mixins, serializers, viewsets
 from rest_framework.decorators import action
 from rest_framework.response import Response
 
-from kvi_portal.api import CSVExportMixin, RolePermission, expected_version, with_etag
+from kvi_portal.api import (
+    CSVExportMixin,
+    RolePermission,
+    VersionedRetrieveMixin,
+    expected_version,
+    with_etag,
+)
 from kvis.models import RagChoices
 from performance_plans import rules, selectors, services
 from performance_plans.filters import PlanFilter
@@ -87,7 +93,7 @@ class TransitionSerializer(serializers.Serializer):
     retrieve=extend_schema(summary="One plan"),
 )
 class PlanViewSet(
-    CSVExportMixin, mixins.ListModelMixin, mixins.RetrieveModelMixin, viewsets.GenericViewSet
+    CSVExportMixin, VersionedRetrieveMixin, mixins.ListModelMixin, viewsets.GenericViewSet
 ):
     permission_classes = [RolePermission]
     read_permission = "performance_plans.view_plan"
@@ -99,10 +105,6 @@ class PlanViewSet(
 
     def get_queryset(self):
         return selectors.plans_visible_to(self.request.user).order_by("-created_at", "-id")
-
-    def retrieve(self, request, *args, **kwargs):
-        plan = self.get_object()
-        return with_etag(Response(self.get_serializer(plan).data), plan.version)
 
     @extend_schema(
         summary="Move a plan to a step through that step's gate (needs its version)",

@@ -149,6 +149,16 @@ def survey_rounds():
     return earlier, later
 
 
+def _round(survey, **scores) -> dict:
+    return {
+        "survey": survey.key,
+        "label": "Dec 2020",
+        "held_on": "2020-12-01",
+        "respondents": 12,
+        "scores": [{"category": name, "score": score} for name, score in scores.items()],
+    }
+
+
 @pytest.mark.parametrize("role", CALLERS)
 def test_rounds_read_by_readers_only(api_for, survey_rounds, role):
     expected = 200 if role in READERS else refused_status(role)
@@ -176,14 +186,9 @@ def test_each_round_carries_rag_and_change_per_category(api_for, survey_rounds):
 @pytest.mark.parametrize("role", CALLERS)
 def test_round_create_by_ops_and_admin_only(api_for, survey_rounds, role):
     survey = survey_rounds[0].survey
-    body = {
-        "survey": survey.key,
-        "label": "Dec 2020",
-        "held_on": "2020-12-01",
-        "respondents": 12,
-        "scores": [{"category": "Overall", "score": "80.00"}],
-    }
-    response = api_for(role).post("/api/surveys/rounds/", body, format="json")
+    response = api_for(role).post(
+        "/api/surveys/rounds/", _round(survey, Overall="80.00"), format="json"
+    )
     expected = 201 if role in SURVEY_WRITERS else refused_status(role)
     assert response.status_code == expected, response.content
     if expected == 201:
@@ -194,15 +199,7 @@ def test_round_create_by_ops_and_admin_only(api_for, survey_rounds, role):
 def test_round_with_unknown_category_is_400_and_saves_nothing(api_for, survey_rounds):
     survey = survey_rounds[0].survey
     response = api_for(CUSTOMER_OPS).post(
-        "/api/surveys/rounds/",
-        {
-            "survey": survey.key,
-            "label": "Dec 2020",
-            "held_on": "2020-12-01",
-            "respondents": 12,
-            "scores": [{"category": "Nope", "score": "80"}],
-        },
-        format="json",
+        "/api/surveys/rounds/", _round(survey, Nope="80"), format="json"
     )
     assert response.status_code == 400
     assert "scores" in response.json()
@@ -213,15 +210,7 @@ def test_round_without_headline_score_is_400(api_for, survey_rounds):
     survey = survey_rounds[0].survey
     CategoryFactory(survey=survey, name="Speed")
     response = api_for(CUSTOMER_OPS).post(
-        "/api/surveys/rounds/",
-        {
-            "survey": survey.key,
-            "label": "Dec 2020",
-            "held_on": "2020-12-01",
-            "respondents": 12,
-            "scores": [{"category": "Speed", "score": "80"}],
-        },
-        format="json",
+        "/api/surveys/rounds/", _round(survey, Speed="80"), format="json"
     )
     assert response.status_code == 400
     assert response.json() == {"scores": ["Enter the Overall score: the KVI's RAG follows it."]}
