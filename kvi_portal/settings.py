@@ -190,13 +190,18 @@ DJANGO_TABLES2_TEMPLATE = "django_tables2/bootstrap5-responsive.html"
 
 REST_FRAMEWORK = {
     "DEFAULT_AUTHENTICATION_CLASSES": [
-        "rest_framework.authentication.SessionAuthentication",
+        # Token first: an anonymous request is told to authenticate (401), not refused (403).
         "rest_framework.authentication.TokenAuthentication",
+        "rest_framework.authentication.SessionAuthentication",
     ],
     "DEFAULT_PERMISSION_CLASSES": ["rest_framework.permissions.IsAuthenticated"],
     "DEFAULT_SCHEMA_CLASS": "drf_spectacular.openapi.AutoSchema",
     "DEFAULT_PAGINATION_CLASS": "rest_framework.pagination.PageNumberPagination",
     "PAGE_SIZE": 50,
+    "DEFAULT_FILTER_BACKENDS": ["django_filters.rest_framework.DjangoFilterBackend"],
+    "EXCEPTION_HANDLER": "kvi_portal.api.exception_handler",
+    "DATETIME_FORMAT": "iso-8601",
+    "COERCE_DECIMAL_TO_STRING": False,
 }
 SPECTACULAR_SETTINGS = {
     "TITLE": "KVI Portal API",
@@ -204,6 +209,27 @@ SPECTACULAR_SETTINGS = {
     "SWAGGER_UI_DIST": "SIDECAR",
     "SWAGGER_UI_FAVICON_HREF": "SIDECAR",
     "REDOC_DIST": "SIDECAR",
+    "DESCRIPTION": (
+        "Registers, KVIs, surveys, plans and packs of the KVI Portal. Authenticate with a "
+        "session or `Authorization: Token <key>` (POST /api/auth/token/). Writes to an existing "
+        "record need its current `version` (body) or an If-Match ETag; a stale one is 409."
+    ),
+    "SERVE_PERMISSIONS": ["rest_framework.permissions.AllowAny"],
+    "COMPONENT_SPLIT_REQUEST": True,
+    "POSTPROCESSING_HOOKS": [
+        "drf_spectacular.hooks.postprocess_schema_enums",
+        "kvi_portal.api.document_errors",
+    ],
+    "ENUM_NAME_OVERRIDES": {
+        "SeverityEnum": "issues.models.Severity",
+        "RagEnum": "kvis.models.RagChoices",
+        "IssueStatusEnum": "issues.models.IssueStatus",
+        "UpdateStatusEnum": "kvis.models.UpdateStatus",
+        "MeasureKindEnum": "kvis.models.MeasureKind",
+        "CommunicationKindEnum": "issues.models.CommunicationKind",
+        "PlanStepEnum": "performance_plans.models.StepChoices",
+        "LevelEnum": ["low", "medium", "high"],
+    },
 }
 
 LOGGING = {

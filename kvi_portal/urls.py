@@ -14,6 +14,7 @@ urlpatterns = [
     path("issues/", include("issues.urls")),
     path("surveys/", include("surveys.urls")),
     path("plans/", include("performance_plans.urls")),
+    path("api/", include("kvi_portal.api_urls")),
     path("admin/", admin.site.urls),
 ]
 

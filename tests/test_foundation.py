@@ -16,8 +16,10 @@ from tests.urlwalk import all_urls
 pytestmark = pytest.mark.django_db
 
 #: Pages anyone may open without logging in.
-PUBLIC = {"login", "healthz", "admin:login", "api-schema", "api-token"}
+PUBLIC = {"login", "healthz", "admin:login", "api-schema", "api-token", "api-docs"}
 LOGIN_PAGES = ("/accounts/login/", "/admin/login/")
+#: The API answers for itself: it asks an anonymous caller to authenticate, never redirects.
+API_PREFIX = "/api/"
 
 
 def test_url_walk_finds_the_areas():
@@ -25,11 +27,27 @@ def test_url_walk_finds_the_areas():
     assert {"home", "kvis:dashboard", "issues:index", "surveys:index", "plans:index"} <= names
 
 
-@pytest.mark.parametrize(("path", "name"), [u for u in all_urls() if u[1] not in PUBLIC])
-def test_anonymous_user_is_sent_to_login_from_every_url(client, path, name):
+PAGES = [u for u in all_urls() if u[1] not in PUBLIC and not u[0].startswith(API_PREFIX)]
+API = [u for u in all_urls() if u[1] not in PUBLIC and u[0].startswith(API_PREFIX)]
+
+
+@pytest.mark.parametrize(("path", "name"), PAGES)
+def test_anonymous_user_is_sent_to_login_from_every_page(client, path, name):
     response = client.get(path)
     assert response.status_code == 302, f"{name} ({path}) answered {response.status_code}"
     assert response["Location"].startswith(LOGIN_PAGES), response["Location"]
+
+
+def test_the_api_is_walked_too():
+    assert len(API) >= 6
+
+
+@pytest.mark.parametrize(("path", "name"), API)
+def test_anonymous_api_caller_is_asked_to_authenticate_not_redirected(client, path, name):
+    for method in (client.get, client.post, client.patch):
+        response = method(path)
+        assert response.status_code == 401, f"{name} ({path}) answered {response.status_code}"
+        assert response["WWW-Authenticate"] == "Token"
 
 
 def test_login_page_needs_no_login(client):

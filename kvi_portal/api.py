@@ -1,0 +1,355 @@
+"""What every app's API shares: role permissions, the error mapping, versions, months, CSV.
+
+The API calls the same services and selectors as the pages, so rules, errors and permissions
+are one set. Errors map as the contract says: a service's ApplicationError (a refusal given the
+record's current state: a gate, a locked month, a stale version) is 409 with its message; a
+model's ValidationError is 400 with field errors.
+"""
+
+from __future__ import annotations
+
+import csv
+from datetime import date
+
+from django.core.exceptions import ValidationError as DjangoValidationError
+from django.http import StreamingHttpResponse
+from drf_spectacular.types import OpenApiTypes
+from drf_spectacular.utils import OpenApiParameter, extend_schema, extend_schema_field
+from rest_framework import exceptions, mixins, permissions, renderers, serializers, status
+from rest_framework.response import Response
+from rest_framework.views import APIView
+from rest_framework.views import exception_handler as drf_exception_handler
+
+from issues.services import ApplicationError as IssuesError
+from kvis.services import ApplicationError as KvisError
+from performance_plans.services import ApplicationError as PlansError
+from surveys.services import ApplicationError as SurveysError
+
+APPLICATION_ERRORS = (IssuesError, KvisError, PlansError, SurveysError)
+
+VERSION_NEEDED = (
+    "Send the version you last read (the `version` field or an If-Match header): "
+    "changes to an existing record need it."
+)
+BAD_VERSION = "The version must be a whole number, as read from the record."
+BAD_MONTH = "Give a month as YYYY-MM, e.g. 2020-11."
+
+
+class Conflict(exceptions.APIException):
+    status_code = status.HTTP_409_CONFLICT
+    default_detail = "The record changed or is locked."
+    default_code = "conflict"
+
+
+def exception_handler(exc, context):
+    """DRF's handler, plus: ApplicationError → 409, Django ValidationError → 400 per field."""
+    if isinstance(exc, APPLICATION_ERRORS):
+        exc = Conflict(getattr(exc, "message", None) or str(exc))
+    elif isinstance(exc, DjangoValidationError):
+        detail = (
+            exc.message_dict if hasattr(exc, "error_dict") else {"non_field_errors": exc.messages}
+        )
+        exc = exceptions.ValidationError(detail)
+    return drf_exception_handler(exc, context)
+
+
+class RolePermission(permissions.BasePermission):
+    """The pages' permissions: `read_permission` for safe methods, `write_permission` (or a
+    per-action `write_permissions[action]`) for the rest. Anonymous users get 401; a user
+    without the permission (including one without a role) gets 403."""
+
+    def has_permission(self, request, view) -> bool:
+        if not (request.user and request.user.is_authenticated):
+            return False
+        if request.method in permissions.SAFE_METHODS:
+            needed = view.read_permission
+        else:
+            action = getattr(view, "action", None)
+            needed = getattr(view, "write_permissions", {}).get(action, view.write_permission)
+        if isinstance(needed, str):
+            needed = (needed,)
+        return request.user.has_perms(needed)
+
+
+# --- Versions -------------------------------------------------------------------------------
+
+
+def expected_version(request) -> int:
+    """The version the client last read: body `version`, else an If-Match ETag ("3", W/"3")."""
+    raw = request.data.get("version") if hasattr(request.data, "get") else None
+    if raw is None:
+        header = request.headers.get("If-Match", "").strip()
+        raw = header.removeprefix("W/").strip('"') or None
+    if raw is None:
+        raise exceptions.ValidationError({"version": [VERSION_NEEDED]})
+    try:
+        if isinstance(raw, bool):
+            raise ValueError(raw)
+        return int(raw)
+    except (TypeError, ValueError):
+        raise exceptions.ValidationError({"version": [BAD_VERSION]}) from None
+
+
+def etag(version: int) -> str:
+    return f'"{version}"'
+
+
+def with_etag(response: Response, version: int) -> Response:
+    response["ETag"] = etag(version)
+    return response
+
+
+class VersionedRetrieveMixin(mixins.RetrieveModelMixin):
+    """GET one record with its version as an ETag, for a later If-Match."""
+
+    def retrieve(self, request, *args, **kwargs):
+        instance = self.get_object()
+        return with_etag(Response(self.get_serializer(instance).data), instance.version)
+
+
+# --- Months ---------------------------------------------------------------------------------
+
+
+def parse_month(value: str | None, *, field: str = "month") -> date:
+    try:
+        year, month = (int(part) for part in (value or "").split("-"))
+        first = date(year, month, 1)
+    except ValueError:
+        raise exceptions.ValidationError({field: [BAD_MONTH]}) from None
+    if not FIRST_YEAR <= first.year <= LAST_YEAR:
+        raise exceptions.ValidationError({field: [OUT_OF_RANGE]})
+    return first
+
+
+#: The years the portal's records can fall in: the contract's calendar, not all of history
+#: (before 1900 Europe/London has offsets in seconds, which ISO 8601 cannot say).
+FIRST_YEAR, LAST_YEAR = 2000, 2099
+OUT_OF_RANGE = f"Give a year from {FIRST_YEAR} to {LAST_YEAR}."
+
+
+def _check_year(value, fail) -> None:
+    if not FIRST_YEAR <= value.year <= LAST_YEAR:
+        fail("out_of_range")
+
+
+class Moment(serializers.DateTimeField):
+    """An ISO 8601 date and time with its offset, in the portal's years."""
+
+    default_error_messages = {"out_of_range": OUT_OF_RANGE}
+
+    def to_internal_value(self, value):
+        moment = super().to_internal_value(value)
+        _check_year(moment, self.fail)
+        return moment
+
+
+class Day(serializers.DateField):
+    """An ISO 8601 date in the portal's years."""
+
+    default_error_messages = {"out_of_range": OUT_OF_RANGE}
+
+    def to_internal_value(self, value):
+        day = super().to_internal_value(value)
+        _check_year(day, self.fail)
+        return day
+
+
+MONTH_SCHEMA = {"type": "string", "pattern": r"^\d{4}-\d{2}$", "example": "2020-11"}
+
+
+@extend_schema_field(MONTH_SCHEMA)
+class MonthField(serializers.Field):
+    """A month as YYYY-MM, held as the first day of the month."""
+
+    default_error_messages = {"invalid": BAD_MONTH, "out_of_range": OUT_OF_RANGE}
+
+    def to_internal_value(self, data):
+        if not isinstance(data, str):
+            self.fail("invalid")
+        try:
+            month = parse_month(data)
+        except exceptions.ValidationError:
+            self.fail("invalid")
+        _check_year(month, self.fail)
+        return month
+
+    def to_representation(self, value):
+        return f"{value:%Y-%m}"
+
+
+def month_string(value: date) -> str:
+    return f"{value:%Y-%m}"
+
+
+MONTH_PARAMETER = OpenApiParameter(
+    "month",
+    OpenApiTypes.STR,
+    OpenApiParameter.QUERY,
+    required=True,
+    description="A calendar month, YYYY-MM.",
+    pattern=r"^\d{4}-\d{2}$",
+)
+
+
+def required_month(request) -> date:
+    return parse_month(request.query_params.get("month"))
+
+
+# --- CSV export -----------------------------------------------------------------------------
+
+
+class CSVRenderer(renderers.BaseRenderer):
+    """Announces `?format=csv`; list endpoints answer it with a streamed response."""
+
+    media_type = "text/csv"
+    format = "csv"
+    charset = "utf-8"
+
+    def render(self, data, accepted_media_type=None, renderer_context=None):
+        # Rows are streamed by CSVExportMixin and errors are rendered as JSON: nothing else
+        # is ever rendered as CSV.
+        raise NotImplementedError("CSV is streamed by CSVExportMixin.list")
+
+
+class _Echo:
+    def write(self, value):
+        return value
+
+
+def _flatten(value):
+    if isinstance(value, list):
+        return "; ".join(str(_flatten(v)) for v in value)
+    if isinstance(value, dict):
+        return "; ".join(f"{k}={_flatten(v)}" for k, v in value.items())
+    return "" if value is None else value
+
+
+class CSVExportMixin:
+    """`GET <list>?format=csv` streams every filtered row (no pagination) as CSV, in chunks,
+    so memory stays flat however many rows there are."""
+
+    renderer_classes = [renderers.JSONRenderer, renderers.BrowsableAPIRenderer, CSVRenderer]
+    csv_chunk_size = 1000
+
+    def perform_content_negotiation(self, request, force=False):
+        # Only a list streams CSV; any other action answers JSON even when asked for CSV.
+        renderer, media_type = super().perform_content_negotiation(request, force)
+        if renderer.format == "csv" and getattr(self, "action", None) != "list":
+            return renderers.JSONRenderer(), renderers.JSONRenderer.media_type
+        return renderer, media_type
+
+    def handle_exception(self, exc):
+        # Errors are JSON whatever format was asked for: a client reads them the same way.
+        request = getattr(self, "request", None)
+        if request is not None and getattr(request, "accepted_renderer", None) is not None:
+            if request.accepted_renderer.format == "csv":
+                request.accepted_renderer = renderers.JSONRenderer()
+                request.accepted_media_type = "application/json"
+        return super().handle_exception(exc)
+
+    def list(self, request, *args, **kwargs):
+        if getattr(request.accepted_renderer, "format", None) != "csv":
+            return super().list(request, *args, **kwargs)
+        queryset = self.filter_queryset(self.get_queryset())
+        serializer_class = self.get_serializer_class()
+        names = list(serializer_class().fields)
+        writer = csv.writer(_Echo())
+
+        def rows():
+            yield writer.writerow(names)
+            for obj in queryset.iterator(chunk_size=self.csv_chunk_size):
+                data = serializer_class(obj, context=self.get_serializer_context()).data
+                yield writer.writerow([_flatten(data.get(n)) for n in names])
+
+        response = StreamingHttpResponse(rows(), content_type="text/csv; charset=utf-8")
+        response["Content-Disposition"] = f'attachment; filename="{self.csv_name}.csv"'
+        return response
+
+
+@extend_schema(exclude=True)
+class NotFoundView(APIView):
+    """Any other path under /api/: a JSON 404 (401 first for anonymous callers), never the
+    HTML page of the site."""
+
+    permission_classes = [permissions.IsAuthenticated]
+
+    def initial(self, request, *args, **kwargs):
+        super().initial(request, *args, **kwargs)
+        raise exceptions.NotFound("No such API endpoint.")
+
+    def get(self, request, *args, **kwargs):  # pragma: no cover - initial() always raises
+        raise exceptions.NotFound("No such API endpoint.")
+
+    post = put = patch = delete = get
+
+
+# --- Schema ---------------------------------------------------------------------------------
+
+_ERROR = {"$ref": "#/components/schemas/Error"}
+_FIELD_ERRORS = {"$ref": "#/components/schemas/FieldErrors"}
+_ERROR_RESPONSES = {
+    "400": ("Bad input: the message(s) per field", _FIELD_ERRORS),
+    "401": ("Not authenticated: send a session cookie or `Authorization: Token …`", _ERROR),
+    "403": ("Authenticated, but your role may not do this", _ERROR),
+    "404": ("No such record (or not one you may see)", _ERROR),
+    "409": ("Refused: a stale version, a locked month, or a gate's rule", _ERROR),
+}
+_PUBLIC_PATHS = ("/api/schema/", "/api/docs/", "/api/auth/token/")
+
+
+def document_errors(result, generator, request, public):
+    """Postprocessing hook: every operation documents the errors it can answer, in one shape."""
+    schemas = result.setdefault("components", {}).setdefault("schemas", {})
+    schemas["Error"] = {
+        "type": "object",
+        "properties": {"detail": {"type": "string"}},
+        "required": ["detail"],
+    }
+    schemas["FieldErrors"] = {
+        "type": "object",
+        "description": (
+            'Field name → messages, e.g. {"identified_at": ["…"]}; a nested field (a list of '
+            "scores, a checklist) nests its messages the same way."
+        ),
+        "additionalProperties": {
+            "anyOf": [
+                {"type": "array", "items": {"type": "string"}},
+                {"type": "object"},
+                {"type": "array", "items": {"type": "object"}},
+            ]
+        },
+    }
+    for path, operations in result.get("paths", {}).items():
+        for method, operation in operations.items():
+            codes = _error_codes(path, method, operation)
+            responses = operation.setdefault("responses", {})
+            for code in codes:
+                description, schema = _ERROR_RESPONSES[code]
+                if code in responses and "content" in responses[code]:
+                    # An operation's own error body (e.g. an import report) may come as well as
+                    # the common one.
+                    own = responses[code]["content"].get("application/json", {}).get("schema")
+                    if own and "$ref" in own and own != schema:
+                        schema = {"anyOf": [own, schema]}
+                    responses[code]["content"] = {"application/json": {"schema": schema}}
+                    continue
+                responses[code] = {
+                    "description": description,
+                    "content": {"application/json": {"schema": schema}},
+                }
+    return result
+
+
+def _error_codes(path: str, method: str, operation: dict) -> list[str]:
+    writes = method in ("post", "put", "patch", "delete")
+    if path in _PUBLIC_PATHS:
+        return ["400"] if writes else []
+    codes = ["401", "403"]
+    if writes or operation.get("parameters"):
+        codes.append("400")
+    paginated = any(p.get("name") == "page" for p in operation.get("parameters", []))
+    if "{" in path or paginated:  # a page past the last is 404 too
+        codes.append("404")
+    if writes:
+        codes.append("409")
+    return codes

@@ -1,0 +1,47 @@
+"""The REST API under /api/: token, schema, docs and every register's endpoints.
+
+The API answers 401/403 itself, so its views are exempt from the login redirect that pages get.
+"""
+
+from django.contrib.auth.decorators import login_not_required
+from django.urls import include, path, re_path
+from drf_spectacular.views import SpectacularAPIView, SpectacularSwaggerView
+from rest_framework.authtoken.views import obtain_auth_token
+from rest_framework.permissions import AllowAny
+from rest_framework.routers import SimpleRouter
+
+from issues import api as issues_api
+from kvi_portal.api import NotFoundView
+from kvis import api as kvis_api
+from performance_plans import api as plans_api
+from surveys import api as surveys_api
+
+router = SimpleRouter()
+router.register("kvis", kvis_api.KVIViewSet, basename="kvi")
+router.register("issues", issues_api.IssueViewSet, basename="issue")
+router.register("breaches", issues_api.BreachViewSet, basename="breach")
+router.register("communications", issues_api.CommunicationViewSet, basename="communication")
+router.register("plans", plans_api.PlanViewSet, basename="plan")
+router.register("packs", kvis_api.PackViewSet, basename="pack")
+router.register("surveys/rounds", surveys_api.RoundViewSet, basename="survey-round")
+
+for pattern in router.urls:
+    pattern.callback.login_required = False
+
+urlpatterns = [
+    path("auth/token/", login_not_required(obtain_auth_token), name="api-token"),
+    path(
+        "schema/",
+        login_not_required(SpectacularAPIView.as_view(permission_classes=[AllowAny])),
+        name="api-schema",
+    ),
+    path(
+        "docs/",
+        login_not_required(
+            SpectacularSwaggerView.as_view(url_name="api-schema", permission_classes=[AllowAny])
+        ),
+        name="api-docs",
+    ),
+    path("", include(router.urls)),
+    re_path(r"^", login_not_required(NotFoundView.as_view()), name="api-not-found"),
+]

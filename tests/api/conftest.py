@@ -1,0 +1,29 @@
+"""API clients per role: api_for(role) is authenticated with that role's token; api_for(None)
+is anonymous."""
+
+import pytest
+from rest_framework.authtoken.models import Token
+from rest_framework.test import APIClient
+
+from core.roles import ADMIN, COMMITTEE_MEMBER, CUSTOMER_OPS, PAFA
+
+#: Every caller of the matrix tests: the four roles, a user without a role, and nobody.
+CALLERS = [COMMITTEE_MEMBER, CUSTOMER_OPS, PAFA, ADMIN, "none", "anonymous"]
+
+
+@pytest.fixture
+def api_for(role_users):
+    def _client(role):
+        client = APIClient()
+        if role != "anonymous":
+            token, _ = Token.objects.get_or_create(user=role_users[role])
+            client.credentials(HTTP_AUTHORIZATION=f"Token {token.key}")
+        return client
+
+    return _client
+
+
+def refused_status(role) -> int:
+    """Anonymous callers are asked to authenticate; known users without the permission are
+    refused."""
+    return 401 if role == "anonymous" else 403
