@@ -17,8 +17,7 @@ from django.utils import timezone
 from core.models import Organisation
 from issues import rules, services
 from issues.models import Breach, Category, IdentifiedBy, Issue, Severity
-from kvis.importers import ImportReport, RowError
-from kvis.importers import _read as read_rows
+from kvis.importers import ImportReport, RowError, read_rows
 
 ISSUE_COLUMNS = ["title", "category", "identified_by", "identified_at", "impact", "financial_level"]
 ISSUE_OPTIONAL = ["description", "customers", "mprn_count"]

@@ -43,7 +43,9 @@ class ImportReport:
         return not self.errors
 
 
-def _read(text: str, required: list[str], report: ImportReport) -> list[dict]:
+def read_rows(text: str, required: list[str], report: ImportReport) -> list[dict]:
+    """Parse CSV text into stripped row dicts; a missing required column is reported as an
+    error on row 1 and no rows are returned."""
     reader = csv.DictReader(io.StringIO(text.lstrip("\ufeff")))
     header = [h.strip() for h in (reader.fieldnames or [])]
     reader.fieldnames = header
@@ -75,7 +77,7 @@ def _decimal(value: str) -> Decimal | None:
 def results_import(*, text: str, dry_run: bool, by=None) -> ImportReport:
     """Import measure results (kvi, measure, month YYYY-MM, actual[, met_on, note])."""
     report = ImportReport(kind="results")
-    rows = _read(text, RESULT_COLUMNS, report)
+    rows = read_rows(text, RESULT_COLUMNS, report)
     measures = {(m.kvi.code, m.name): m for m in Measure.objects.select_related("kvi")}
     locked = {p for p in _locked_months()}
     seen: dict[tuple, int] = {}
@@ -160,7 +162,7 @@ def results_import(*, text: str, dry_run: bool, by=None) -> ImportReport:
 def measures_import(*, text: str, dry_run: bool, by=None) -> ImportReport:
     """Import measure cards (kvi, name, kind, target[, direction, frequency, owner, ...])."""
     report = ImportReport(kind="measures")
-    rows = _read(text, MEASURE_COLUMNS, report)
+    rows = read_rows(text, MEASURE_COLUMNS, report)
     kvis = {k.code: k for k in KVI.objects.all()}
     existing = set(Measure.objects.values_list("kvi__code", "name"))
     seen: dict[tuple, int] = {}
