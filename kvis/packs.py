@@ -153,11 +153,7 @@ def _summary(kvis: list[KVI], months: list[date], updates: dict) -> list[dict]:
     return rows
 
 
-def _kvi_page(kvi: KVI, update: KVIUpdate | None, months: list[date]) -> dict:
-    results = {
-        (r.measure_id, r.month): r
-        for r in MeasureResult.objects.filter(measure__kvi=kvi, month__in=months)
-    }
+def _kvi_page(kvi: KVI, update: KVIUpdate | None, months: list[date], results: dict) -> dict:
     measures = []
     for m in kvi.measures.all():
         current = results.get((m.id, months[-1]))
@@ -185,6 +181,10 @@ def pack_context(pack: Pack) -> dict:
     months = months_ending(month, SUMMARY_MONTHS)
     ids = pack.inputs.get("update_ids", [])
     pinned = {(u.kvi_id, u.month): u for u in KVIUpdate.objects.filter(pk__in=ids)}
+    results = {
+        (r.measure_id, r.month): r
+        for r in MeasureResult.objects.filter(measure__kvi__in=kvis, month__in=months)
+    }
     sections = []
     for section in registry.pack_sections(committee.code):
         context = {"committee": committee, "month": month, **section.context(committee, month)}
@@ -201,7 +201,7 @@ def pack_context(pack: Pack) -> dict:
         "month": month,
         "months": months,
         "summary": _summary(kvis, months, pinned),
-        "pages": [_kvi_page(k, pinned.get((k.id, month)), months) for k in kvis],
+        "pages": [_kvi_page(k, pinned.get((k.id, month)), months, results) for k in kvis],
         "sections": sections,
         "forward_plan": ForwardPlanItem.objects.filter(
             committee=committee, decision_date__gte=month
