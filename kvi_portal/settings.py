@@ -179,7 +179,14 @@ CELERY_TASK_ACKS_LATE = True
 CELERY_TASK_REJECT_ON_WORKER_LOST = True
 CELERY_WORKER_PREFETCH_MULTIPLIER = 1
 CELERY_BROKER_CONNECTION_RETRY_ON_STARTUP = True
-CELERY_BROKER_TRANSPORT_OPTIONS = {"socket_connect_timeout": 2, "socket_timeout": 5}
+# A task whose worker died unacknowledged (acks_late) goes back to the queue after
+# visibility_timeout: longer than the longest hard time limit (build_pack, 600 s), far shorter
+# than Redis's default hour, so a killed pack build is rebuilt within about 15 minutes.
+CELERY_BROKER_TRANSPORT_OPTIONS = {
+    "socket_connect_timeout": 2,
+    "socket_timeout": 5,
+    "visibility_timeout": env.int("CELERY_VISIBILITY_TIMEOUT", default=900),
+}
 CELERY_TASK_DEFAULT_QUEUE = "default"
 #: Queues a worker should consume (docker-compose and the test worker use this list).
 WORKER_QUEUES = ["default", "packs"]
