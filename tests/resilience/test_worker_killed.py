@@ -1,6 +1,9 @@
-"""A Celery worker is killed (SIGKILL) in the middle of a pack build: the message was not
-acknowledged (acks_late), so another worker gets it again and rebuilds the same version,
-leaving exactly one file.
+"""A Celery worker is killed (SIGKILL, main process and pool child) in the middle of a pack
+build: the message was not acknowledged (acks_late), so once the broker's visibility timeout
+passes another worker gets it again and rebuilds the same version, leaving exactly one file.
+(With early acks the message is gone and the pack stays `building` for ever: this test fails.
+The prefork pool is used because the solo pool cannot send an early ack while a task blocks
+its event loop, which would hide that.)
 
 The first worker is held inside the build (the pack row says `building`) by a flag file, then
 killed; a second worker, with the flag gone, finishes the job. Both run on the test database
@@ -39,13 +42,14 @@ def _worker(broker_url: str, media_root, log_path, hang_flag=None) -> subprocess
     return subprocess.Popen(
         [
             sys.executable, "-m", "tests.resilience.hang_worker", "worker",
-            "--pool", "solo", "--concurrency", "1", "--loglevel", "INFO",
+            "--pool", "prefork", "--concurrency", "1", "--loglevel", "INFO",
             "--queues", "default,packs", "--hostname", f"kill-test-{time.monotonic_ns()}@%h",
             "--without-heartbeat", "--without-gossip", "--without-mingle",
         ],
         env=env,
         stdout=log_path.open("a"),
         stderr=subprocess.STDOUT,
+        start_new_session=True,  # its own process group: the main process and its pool child
     )  # fmt: skip
 
 
@@ -79,11 +83,11 @@ def test_a_worker_killed_mid_build_leaves_the_pack_to_be_rebuilt_once(
     try:
         held = _wait_for(pack.pk, {PackStatus.BUILDING}, 90, first, log_path)
         time.sleep(0.5)  # well inside the build: the row is marked, the PDF not yet written
-        os.kill(first.pid, signal.SIGKILL)
+        os.killpg(first.pid, signal.SIGKILL)  # the whole worker, pool child included
         first.wait(10)
     finally:
         if first.poll() is None:
-            first.kill()
+            os.killpg(first.pid, signal.SIGKILL)
     assert held.attempts == 1
     killed = Pack.objects.get(pk=pack.pk)
     assert (killed.status, killed.file.name) == (PackStatus.BUILDING, "")
@@ -93,11 +97,11 @@ def test_a_worker_killed_mid_build_leaves_the_pack_to_be_rebuilt_once(
     try:
         built = _wait_for(pack.pk, {PackStatus.READY, PackStatus.FAILED}, 120, second, log_path)
     finally:
-        second.terminate()
+        os.killpg(second.pid, signal.SIGTERM)
         try:
             second.wait(20)
         except subprocess.TimeoutExpired:
-            second.kill()
+            os.killpg(second.pid, signal.SIGKILL)
     assert built.status == PackStatus.READY, built.error
     assert built.attempts == 2, "the build was not run again after the kill"
     folder = media_root / "packs" / comc.code / "2020-11"
