@@ -118,3 +118,62 @@ class Postgres:
         with contextlib.suppress(subprocess.CalledProcessError):
             self.stop("immediate")
         shutil.rmtree(self.dir, ignore_errors=True)
+
+
+def manage(*args: str, env: dict) -> str:
+    """Run `manage.py` with the given environment; returns its output, raises on failure."""
+    import sys
+
+    done = subprocess.run(
+        [sys.executable, "manage.py", *args],
+        env=env,
+        cwd=Path(__file__).resolve().parents[2],
+        capture_output=True,
+        text=True,
+        timeout=600,
+    )
+    if done.returncode:
+        raise RuntimeError(f"manage.py {' '.join(args)} failed:\n{done.stdout}\n{done.stderr}")
+    return done.stdout
+
+
+class Gunicorn:
+    """The project under gunicorn on a free loopback port, as production runs it."""
+
+    def __init__(self, env: dict, workers: int = 2, log: Path | None = None):
+        self.port = free_port()
+        self.url = f"http://127.0.0.1:{self.port}"
+        self.env = env
+        self.workers = workers
+        self.log = log
+        self.proc: subprocess.Popen | None = None
+
+    def start(self) -> Gunicorn:
+        import sys
+
+        out = self.log.open("a") if self.log else subprocess.DEVNULL
+        self.proc = subprocess.Popen(
+            [
+                sys.executable, "-m", "gunicorn", "kvi_portal.wsgi",
+                "--bind", f"127.0.0.1:{self.port}", "--workers", str(self.workers),
+                "--timeout", "60", "--graceful-timeout", "5",
+            ],
+            env=self.env,
+            cwd=Path(__file__).resolve().parents[2],
+            stdout=out,
+            stderr=subprocess.STDOUT,
+        )  # fmt: skip
+        wait_until(lambda: port_answers(self.port), 60, "gunicorn did not listen")
+        return self
+
+    def worker_pids(self) -> set[int]:
+        children = Path(f"/proc/{self.proc.pid}/task/{self.proc.pid}/children")
+        return {int(p) for p in children.read_text().split()} if children.exists() else set()
+
+    def stop(self) -> None:
+        if self.proc and self.proc.poll() is None:
+            self.proc.terminate()
+            try:
+                self.proc.wait(20)
+            except subprocess.TimeoutExpired:
+                self.proc.kill()
