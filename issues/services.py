@@ -122,7 +122,9 @@ def _create_with_reference(obj, prefix: str, year: int) -> None:
     """Save a new record under the next free reference; retry if another save took it."""
     for _ in range(5):
         obj.reference = _next_reference(type(obj), prefix, year)
-        obj.full_clean()
+        # The database decides whether the reference is free (IntegrityError, retried):
+        # a uniqueness check here would see a concurrent save's row and fail without retry.
+        obj.full_clean(exclude={"reference"})
         try:
             with transaction.atomic():
                 obj.save()
