@@ -136,3 +136,41 @@ def test_two_users_edit_the_same_plan_at_once(pafa_user, admin_user_):
     assert refused.extra["current"].title == "PAFA's title"
     plan.refresh_from_db()
     assert (plan.title, plan.version) == ("PAFA's title", 2)
+
+
+def test_many_issues_logged_at_once_all_get_distinct_references(ops_user):
+    from datetime import datetime
+    from zoneinfo import ZoneInfo
+
+    from issues import services as issue_services
+    from issues.models import Issue
+
+    start, results = threading.Barrier(12), []
+
+    def log(n):
+        try:
+            start.wait(10)
+            results.append(
+                issue_services.issue_create(
+                    title=f"at once {n}",
+                    description="x",
+                    category="data",
+                    identified_by="provider",
+                    identified_at=datetime(2021, 6, 14, 10, tzinfo=ZoneInfo("Europe/London")),
+                    owner=ops_user,
+                    by=ops_user,
+                ).reference
+            )
+        except Exception as exc:
+            results.append(exc)
+        finally:
+            connections.close_all()
+
+    threads = [threading.Thread(target=log, args=(n,)) for n in range(12)]
+    for t in threads:
+        t.start()
+    for t in threads:
+        t.join(60)
+    failures = [r for r in results if isinstance(r, Exception)]
+    assert not failures, failures
+    assert len(set(results)) == 12 == Issue.objects.count()
