@@ -6,7 +6,7 @@ HOST ?= 127.0.0.1
 PORT ?= 8000
 PYTEST_ARGS ?=
 
-.PHONY: run test lint bench install migrate demo clean
+.PHONY: run test lint bench soak install migrate demo clean
 
 $(BIN)/python:
 	@command -v $(PYTHON) >/dev/null 2>&1 || { echo "$(PYTHON) not found: install Python 3.11 or run 'make PYTHON=python3 ...'"; exit 1; }
@@ -40,6 +40,11 @@ lint: install
 
 bench: install
 	$(BIN)/python -m tests.bench
+
+# 50 users for 60 s through gunicorn on PostgreSQL (database kvi_soak, created and dropped),
+# then a PostgreSQL restart under load on a throwaway cluster; prints figures (see README).
+soak: install
+	$(BIN)/python -m tests.soak
 
 clean:
 	rm -rf $(VENV) db.sqlite3 staticfiles media sent-mail

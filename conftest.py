@@ -190,3 +190,10 @@ def celery_worker_process(django_db_setup, media_root):
     except subprocess.TimeoutExpired:
         proc.kill()
     log.close()
+
+
+@pytest.fixture(autouse=True)
+def _login_throttling_off(settings):
+    """django-axes refuses `client.login()` (it has no request) and would carry failed logins
+    from one test to the next; tests that check throttling turn it back on themselves."""
+    settings.AXES_ENABLED = False

@@ -21,6 +21,7 @@ from rest_framework.parsers import MultiPartParser
 from rest_framework.response import Response
 
 from core.models import Organisation
+from core.uploads import validate_csv_upload
 from issues import importers, rules, selectors, services
 from issues.filters import BreachFilter, CommunicationFilter, IssueFilter
 from issues.models import (
@@ -80,7 +81,9 @@ def _customers_field(**kwargs):
 
 
 class ImportRequestSerializer(serializers.Serializer):
-    file = serializers.FileField(help_text="CSV, UTF-8, with a header row.")
+    file = serializers.FileField(
+        help_text="CSV, UTF-8, with a header row; at most 5 MB.", validators=[validate_csv_upload]
+    )
     dry_run = serializers.BooleanField(default=False, help_text="Check every row and save none.")
 
 

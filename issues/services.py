@@ -7,7 +7,7 @@ from dataclasses import asdict
 from datetime import date, datetime
 
 import holidays
-from django.db import IntegrityError, transaction
+from django.db import IntegrityError, connection, transaction
 from django.db.models import F
 from django.utils import timezone
 
@@ -119,10 +119,19 @@ def _next_reference(model, prefix: str, year: int) -> str:
 
 
 def _create_with_reference(obj, prefix: str, year: int) -> None:
-    """Save a new record under the next free reference; retry if another save took it."""
+    """Save a new record under the next free reference; retry if another save took it.
+
+    On PostgreSQL, saves in one series wait for each other from here to their commit (an
+    advisory lock), so fifty people logging issues at once do not exhaust the retries.
+    """
+    if connection.vendor == "postgresql":
+        with connection.cursor() as cursor:
+            cursor.execute("SELECT pg_advisory_xact_lock(hashtext(%s))", [f"{prefix}-{year}"])
     for _ in range(5):
         obj.reference = _next_reference(type(obj), prefix, year)
-        obj.full_clean()
+        # The database decides whether the reference is free (IntegrityError, retried):
+        # a uniqueness check here would see a concurrent save's row and fail without retry.
+        obj.full_clean(exclude={"reference"})
         try:
             with transaction.atomic():
                 obj.save()

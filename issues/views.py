@@ -279,7 +279,10 @@ class ServiceFormView(PermissionRequiredMixin, FormView):
             form.add_error(None, str(error))
             return self.form_invalid(form)
         except ValidationError as error:
-            form.add_error(None, error)
+            # A model error on a field the form does not show goes above the form, not a 500.
+            by_field = error.error_dict if hasattr(error, "error_dict") else {None: error.messages}
+            for field, errors in by_field.items():
+                form.add_error(field if field in form.fields else None, errors)
             return self.form_invalid(form)
         messages.success(self.request, self.success_message)
         return redirect(self.success_url_for(obj))

@@ -4,6 +4,7 @@ from datetime import date
 
 from django import forms
 
+from core.uploads import validate_csv_upload
 from kvis.models import KVI, Measure, MeasureKind, MeasureResult, RagChoices
 from kvis.rules import kvi_year_label, kvi_year_start
 
@@ -123,7 +124,11 @@ class CsvImportForm(forms.Form):
     kind = forms.ChoiceField(
         choices=[("results", "Measure results"), ("measures", "Measures (measure cards)")]
     )
-    file = forms.FileField(label="CSV file", help_text="UTF-8, comma separated, header row.")
+    file = forms.FileField(
+        label="CSV file",
+        help_text="UTF-8, comma separated, header row; at most 5 MB.",
+        validators=[validate_csv_upload],
+    )
 
 
 def kvi_years(kvis: list[KVI], today: date) -> list[int]:

@@ -117,8 +117,20 @@ def pack_request(
         )
         pack.full_clean()
         pack.save()
-        transaction.on_commit(lambda: enqueue(args=[pack.pk], queue="packs"))
+        transaction.on_commit(lambda: _enqueue_or_fail(enqueue, pack.pk))
     return pack
+
+
+def _enqueue_or_fail(enqueue, pack_id: int) -> None:
+    """Enqueue the build; if the broker went away since it was checked, the pack is marked
+    failed with the queue message rather than left looking queued with no build coming."""
+    from kombu.exceptions import OperationalError as BrokerError
+
+    try:
+        enqueue(args=[pack_id], queue="packs")
+    except BrokerError:
+        log.exception("pack %s could not be enqueued", pack_id)
+        pack_mark_failed(pack_id=pack_id, error=QUEUE_UNAVAILABLE)
 
 
 def _queue_answers() -> bool:

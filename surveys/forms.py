@@ -6,6 +6,7 @@ from decimal import Decimal
 
 from django import forms
 
+from core.uploads import validate_csv_upload
 from surveys.models import Round, Survey, YouSaidWeDid
 from surveys.services import FEEDBACK_FIELDS
 
@@ -97,6 +98,7 @@ class ImportForm(forms.Form):
     file = forms.FileField(
         required=False,
         label="CSV file",
+        validators=[validate_csv_upload],
         help_text=(
             "One row per respondent: a 'respondent' column, an optional 'organisation' column "
             "(name or short name), and one column per question code."
