@@ -294,9 +294,9 @@ class IssueScoring(models.Model):
 
 
 class ActionKind(models.TextChoices):
-    NOTIFY = "notify", "Notify affected customers"
-    PLAN = "plan", "Agree a rectification plan"
-    REPORT_COMC = "report_comc", "Report to CoMC"
+    NOTIFY = rules.NOTIFY, "Notify affected customers"
+    PLAN = rules.PLAN, "Agree a rectification plan"
+    REPORT_COMC = rules.REPORT_COMC, "Report to CoMC"
 
 
 class IssueActionQuerySet(models.QuerySet):

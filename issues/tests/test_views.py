@@ -107,7 +107,7 @@ def test_lists_export(client_for, records, name, fmt):
 
 def test_register_csv_has_no_internal_columns(client_for, records):
     body = client_for(CUSTOMER_OPS).get(reverse("issues:register"), {"_export": "csv"})
-    text = body.content.decode()
+    text = body.getvalue().decode()
     assert records["issue"].reference in text
     assert "Owner" not in text and "Secret" not in text
 
