@@ -7,6 +7,7 @@ services (a refusal is 409), and read through the same selectors, filters and pe
 from __future__ import annotations
 
 from django.db import transaction
+from django.db.models import Prefetch
 from django_filters.rest_framework import DjangoFilterBackend
 from drf_spectacular.types import OpenApiTypes
 from drf_spectacular.utils import (
@@ -31,6 +32,7 @@ from issues.models import (
     CommunicationKind,
     IdentifiedBy,
     Issue,
+    IssueAction,
     IssueStatus,
     Severity,
 )
@@ -254,7 +256,9 @@ class IssueViewSet(
     http_method_names = ["get", "post", "patch", "head", "options"]
 
     def get_queryset(self):
-        return selectors.issue_list().prefetch_related("actions").order_by("-identified_at", "id")
+        # Actions by due time only: their default ordering ("issue", …) would join the issues.
+        actions = Prefetch("actions", IssueAction.objects.order_by("due_at", "id"))
+        return selectors.issue_list().prefetch_related(actions).order_by("-identified_at", "id")
 
     @extend_schema(
         summary="Record an issue; it is scored and its required actions scheduled",

@@ -245,7 +245,12 @@ class Issue(models.Model):
 
     class Meta:
         ordering = ["-identified_at"]
-        indexes = [models.Index(fields=["status", "identified_at"])]
+        indexes = [
+            models.Index(fields=["status", "identified_at"]),
+            # The register's newest-first pages and its band + month filter, at 100k issues.
+            models.Index(fields=["identified_at"]),
+            models.Index(fields=["band", "identified_at"]),
+        ]
         permissions = [
             ("view_internal_issue", "Can see internal issue notes and history"),
             ("rescore_issue", "Can score and re-score issues"),
@@ -423,6 +428,7 @@ class Breach(models.Model):
 
     class Meta:
         ordering = ["-identified_at"]
+        indexes = [models.Index(fields=["identified_at"])]
         verbose_name_plural = "breaches"
 
     def __str__(self) -> str:

@@ -153,6 +153,7 @@ def required_actions(identified_at: datetime, band: BandRule, closed) -> dict[st
         due[REPORT_COMC] = comc_report_due(identified_at)
     return due
 
+
 @dataclass(frozen=True)
 class ClockState:
     """A deadline as a reader sees it: met, missed, open (with time left) or overdue."""

@@ -34,6 +34,14 @@ def issue_list() -> QuerySet[Issue]:
     )
 
 
+def issue_list_stamp() -> str:
+    """Changes on every write to an issue (each save, delete or customer change adds a history
+    row): a key for cached register tables that is the same in every web process. The latest
+    history row by primary key: one index lookup however many issues there are."""
+    last = Issue.history.order_by("-history_id").values_list("history_id", "history_date")
+    return ":".join(map(str, last.first() or ()))
+
+
 def issue_detail(pk: int) -> Issue:
     """One issue with everything its page shows."""
     return (

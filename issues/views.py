@@ -133,8 +133,22 @@ class RegisterListView(PermissionRequiredMixin, ExportMixin, SingleTableMixin, F
         return super().get_context_data(
             heading=self.heading,
             create_url=reverse(self.create_url) if can_create else "",
+            table_cache_key=self.table_cache_key(),
             **kwargs,
         )
+
+    def table_cache_key(self) -> str | None:
+        """A key under which the rendered table may be cached; None: render every time."""
+        return None
+
+
+class IssueTableCacheMixin:
+    """Issue tables show nothing that changes with the clock: the rendered table is cached per
+    view and query string until the next write to any issue."""
+
+    def table_cache_key(self) -> str:
+        path = self.request.get_full_path()
+        return f"{type(self).__name__}:{selectors.issue_list_stamp()}:{path}"
 
 
 class _Echo:
@@ -148,7 +162,7 @@ class StreamingCsvExportMixin:
     """`?_export=csv` streams the filtered, ordered rows in chunks straight from the database
     (memory stays flat for 100k issues); other formats go through django-tables2."""
 
-    csv_chunk_size = 2000
+    csv_chunk_size = 500
 
     def create_export(self, export_format):
         if export_format != "csv":
@@ -165,19 +179,21 @@ class StreamingCsvExportMixin:
         writer = csv.writer(_Echo())
         table_class, kwargs = self.get_table_class(), self.get_table_kwargs()
         rows = queryset.iterator(chunk_size=self.csv_chunk_size)
-        first = True
-        while first or chunk:
+        with_header = True
+        while True:
             chunk = list(islice(rows, self.csv_chunk_size))
             values = table_class(chunk, **kwargs).as_values(self.exclude_columns)
             header = next(values)
-            if first:
+            if with_header:
                 yield writer.writerow(header)
-                first = False
+                with_header = False
             for row in values:
                 yield writer.writerow(row)
+            if len(chunk) < self.csv_chunk_size:
+                return
 
 
-class PublishedRegisterView(StreamingCsvExportMixin, RegisterListView):
+class PublishedRegisterView(IssueTableCacheMixin, StreamingCsvExportMixin, RegisterListView):
     """The published issue register: what committee members and customers see."""
 
     permission_required = "issues.view_issue"
@@ -190,7 +206,7 @@ class PublishedRegisterView(StreamingCsvExportMixin, RegisterListView):
         return selectors.issue_list()
 
 
-class IssueListView(StreamingCsvExportMixin, RegisterListView):
+class IssueListView(IssueTableCacheMixin, StreamingCsvExportMixin, RegisterListView):
     """The working list of issues, with customers, MPRNs and owners."""
 
     permission_required = "issues.view_internal_issue"

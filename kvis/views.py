@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from datetime import date
+from functools import partial
 
 from django.contrib import messages
 from django.contrib.auth.mixins import PermissionRequiredMixin
@@ -50,9 +51,14 @@ class DashboardView(PermissionRequiredMixin, TemplateView):
         if form.is_valid():
             committee, kvi_year = form.cleaned_data["committee"], form.cleaned_data["kvi_year"]
         months = selectors.dashboard_months(kvi_year=kvi_year, end=None)
-        rows = selectors.dashboard(months=months, committee=committee)
         return super().get_context_data(
-            form=form, months=months, rows=rows, locked=selectors.locked_months(months), **kwargs
+            form=form,
+            months=months,
+            # Called by the template only when the cached grid is missing or stale.
+            rows=partial(selectors.dashboard, months=months, committee=committee),
+            grid_key=selectors.dashboard_key(months=months, committee=committee),
+            locked=selectors.locked_months(months),
+            **kwargs,
         )
 
 

@@ -23,7 +23,7 @@ from io import StringIO
 from django.contrib.auth import get_user_model
 from django.core.management import call_command
 from django.core.management.base import BaseCommand, CommandError
-from django.db import transaction
+from django.db import connection, transaction
 from simple_history.utils import bulk_create_with_history
 
 from core.models import Committee, Organisation
@@ -133,6 +133,9 @@ class Command(BaseCommand):
             with transaction.atomic():
                 created = step(count) if count is not None else step()
             self.stdout.write(f"{label}: {created} created in {time.perf_counter() - t:.1f} s")
+        if connection.vendor == "postgresql":
+            with connection.cursor() as cursor:
+                cursor.execute("ANALYZE")  # fresh planner statistics after the bulk inserts
         self.stdout.write(f"seed_scale done in {time.perf_counter() - started:.1f} s")
 
     # --- KVIs -------------------------------------------------------------------------------
