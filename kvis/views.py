@@ -101,9 +101,12 @@ class KVIDetailView(PermissionRequiredMixin, TemplateView):
             for m in kvi.measures.all()
             if m.target_value is not None
         ]
+        last_saved = max((u.updated_at for u in updates), default=None)
         return super().get_context_data(
             kvi=kvi,
             updates=updates,
+            # The rendered updates table is cached until an update of this KVI is saved.
+            updates_key=f"{kvi.code}:{len(updates)}:{last_saved}",
             charts=charts,
             charts_data={c["id"]: c["data"] for c in charts},
             **kwargs,
