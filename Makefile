@@ -38,8 +38,11 @@ lint: install
 	$(BIN)/ruff check .
 	git ls-files '*.py' | xargs $(BIN)/django-upgrade --target-version 5.2 --check
 
+# Speed figures: SQLite pack builds, then at scale on PostgreSQL at 127.0.0.1:5432 (user
+# postgres; database kvi_bench created and dropped; BENCH_PG_URL=postgres://u@host:port overrides)
+# with pages through gunicorn. `make bench BENCH=scale` runs only the PostgreSQL part.
 bench: install
-	$(BIN)/python -m tests.bench
+	$(BIN)/python -m tests.bench $(BENCH)
 
 # 50 users for 60 s through gunicorn on PostgreSQL (database kvi_soak, created and dropped),
 # then a PostgreSQL restart under load on a throwaway cluster; prints figures (see README).

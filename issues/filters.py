@@ -4,7 +4,7 @@ import django_filters
 from django import forms
 
 from core.models import Organisation
-from issues.models import Breach, Communication, Issue, IssueStatus, Severity, month_bounds
+from issues.models import Band, Breach, Communication, Issue, IssueStatus, Severity, month_bounds
 
 MONTH = forms.DateInput(attrs={"type": "month"}, format="%Y-%m")
 
@@ -28,12 +28,13 @@ def _in_month(field_name: str):
 
 
 def _band_choices() -> list[tuple[str, str]]:
-    """The current matrix's bands, then any older band name an issue still carries."""
+    """The current matrix's bands, then the names of older matrices' bands (the only names an
+    issue can carry), without scanning the issues."""
     from issues.services import matrix_current
 
     names = [b.name for b in matrix_current().bands.all()]
-    used = Issue.objects.exclude(band="").values_list("band", flat=True).distinct()
-    names += sorted(set(used) - set(names))
+    older = Band.objects.order_by().values_list("name", flat=True).distinct()
+    names += sorted(set(older) - set(names))
     return [(n, n) for n in names]
 
 

@@ -245,7 +245,12 @@ class Issue(models.Model):
 
     class Meta:
         ordering = ["-identified_at"]
-        indexes = [models.Index(fields=["status", "identified_at"])]
+        indexes = [
+            models.Index(fields=["status", "identified_at"]),
+            # The register's newest-first pages and its band + month filter, at 100k issues.
+            models.Index(fields=["identified_at"]),
+            models.Index(fields=["band", "identified_at"]),
+        ]
         permissions = [
             ("view_internal_issue", "Can see internal issue notes and history"),
             ("rescore_issue", "Can score and re-score issues"),
@@ -294,9 +299,9 @@ class IssueScoring(models.Model):
 
 
 class ActionKind(models.TextChoices):
-    NOTIFY = "notify", "Notify affected customers"
-    PLAN = "plan", "Agree a rectification plan"
-    REPORT_COMC = "report_comc", "Report to CoMC"
+    NOTIFY = rules.NOTIFY, "Notify affected customers"
+    PLAN = rules.PLAN, "Agree a rectification plan"
+    REPORT_COMC = rules.REPORT_COMC, "Report to CoMC"
 
 
 class IssueActionQuerySet(models.QuerySet):
@@ -423,6 +428,7 @@ class Breach(models.Model):
 
     class Meta:
         ordering = ["-identified_at"]
+        indexes = [models.Index(fields=["identified_at"])]
         verbose_name_plural = "breaches"
 
     def __str__(self) -> str:

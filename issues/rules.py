@@ -137,6 +137,23 @@ def comc_report_due(identified_at: datetime) -> datetime:
     return end_of_day(after - timedelta(days=1))
 
 
+#: The actions a band may require, as stored in IssueAction.kind.
+NOTIFY, PLAN, REPORT_COMC = "notify", "plan", "report_comc"
+
+
+def required_actions(identified_at: datetime, band: BandRule, closed) -> dict[str, datetime]:
+    """The actions `band` requires of an issue identified at `identified_at`, each with its
+    due time: notify and plan in business days, report to CoMC by the next monthly pack."""
+    due: dict[str, datetime] = {}
+    if band.notify_days is not None:
+        due[NOTIFY] = business_days_due(identified_at, band.notify_days, closed)
+    if band.plan_days is not None:
+        due[PLAN] = business_days_due(identified_at, band.plan_days, closed)
+    if band.report_to_comc:
+        due[REPORT_COMC] = comc_report_due(identified_at)
+    return due
+
+
 @dataclass(frozen=True)
 class ClockState:
     """A deadline as a reader sees it: met, missed, open (with time left) or overdue."""

@@ -10,6 +10,7 @@ from decimal import Decimal
 
 from django.db.models import Prefetch, Q, QuerySet
 from django.utils import timezone
+from simple_history.utils import get_m2m_reverse_field_name
 
 from issues import rules
 from issues.models import (
@@ -32,6 +33,14 @@ def issue_list() -> QuerySet[Issue]:
     return Issue.objects.select_related("owner").prefetch_related(
         "affected_customers__constituency"
     )
+
+
+def issue_list_stamp() -> str:
+    """Changes on every write to an issue (each save, delete or customer change adds a history
+    row): a key for cached register tables that is the same in every web process. The latest
+    history row by primary key: one index lookup however many issues there are."""
+    last = Issue.history.order_by("-history_id").values_list("history_id", "history_date")
+    return ":".join(map(str, last.first() or ()))
 
 
 def issue_detail(pk: int) -> Issue:
@@ -83,11 +92,17 @@ def checklist_rows(comm: Communication) -> list[tuple[str, bool]]:
 def history_rows(obj, limit: int = 20) -> list[dict]:
     """The latest history entries of a record: when, who, what kind, which fields changed."""
     entries = list(obj.history.select_related("history_user").order_by("-history_date")[:limit])
+    m2m = {
+        f.name: _m2m_by_entry(entries, f)
+        for f in (entries[0]._history_m2m_fields if entries else [])
+    }
     rows = []
     for newer, older in zip(entries, [*entries[1:], None], strict=True):
         changed = []
         if older is not None:
-            changed = [c.field for c in newer.diff_against(older).changes]
+            diff = newer.diff_against(older, excluded_fields=list(m2m))
+            changed = [c.field for c in diff.changes]
+            changed += [name for name, by in m2m.items() if by[newer.pk] != by[older.pk]]
         rows.append(
             {
                 "at": newer.history_date,
@@ -97,6 +112,18 @@ def history_rows(obj, limit: int = 20) -> list[dict]:
             }
         )
     return rows
+
+
+def _m2m_by_entry(entries, field) -> dict[int, frozenset]:
+    """The related ids of a many-to-many field at each history entry, in one query (the
+    history's own diff asks twice per entry)."""
+    through = getattr(entries[0], field.name).model
+    target = get_m2m_reverse_field_name(field)
+    found: dict[int, set] = {e.pk: set() for e in entries}
+    rows = through.objects.filter(history__in=list(found)).values_list("history_id", target)
+    for history_id, related in rows:
+        found[history_id].add(related)
+    return {pk: frozenset(ids) for pk, ids in found.items()}
 
 
 def _person(user) -> str:

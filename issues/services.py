@@ -9,6 +9,7 @@ from datetime import date, datetime
 import holidays
 from django.db import IntegrityError, connection, transaction
 from django.db.models import F
+from django.db.models.functions import Length
 from django.utils import timezone
 
 from core.models import Organisation
@@ -110,7 +111,7 @@ def _next_reference(model, prefix: str, year: int) -> str:
     stem = f"{prefix}-{year}-"
     last = (
         model.objects.filter(reference__startswith=stem)
-        .order_by("-reference")
+        .order_by(Length("reference").desc(), "-reference")  # 10000 comes after 9999
         .values_list("reference", flat=True)
         .first()
     )
@@ -252,18 +253,9 @@ def issue_score(
 
 def _schedule_actions(issue: Issue, band: rules.BandRule) -> None:
     """Create or move the band's required actions; actions already done stay as they are."""
-    closed = closed_days_around(issue.identified_at)
-    wanted: dict[str, datetime] = {}
-    if band.notify_days is not None:
-        wanted[ActionKind.NOTIFY] = rules.business_days_due(
-            issue.identified_at, band.notify_days, closed
-        )
-    if band.plan_days is not None:
-        wanted[ActionKind.PLAN] = rules.business_days_due(
-            issue.identified_at, band.plan_days, closed
-        )
-    if band.report_to_comc:
-        wanted[ActionKind.REPORT_COMC] = rules.comc_report_due(issue.identified_at)
+    wanted = rules.required_actions(
+        issue.identified_at, band, closed_days_around(issue.identified_at)
+    )
     issue.actions.filter(done_at__isnull=True).exclude(kind__in=wanted).delete()
     for kind, due in wanted.items():
         action, created = IssueAction.objects.get_or_create(

@@ -1,7 +1,9 @@
 """Register tables (django-tables2): what a row shows and how it exports."""
 
 import django_tables2 as tables
+from django.template.defaultfilters import date as date_filter
 from django.utils.html import format_html
+from django.utils.timezone import template_localtime
 
 from issues import selectors
 from issues.models import Breach, Communication, Issue
@@ -29,10 +31,25 @@ def short_names(organisations) -> str:
     return ", ".join(o.short_name or o.name for o in organisations.all())
 
 
+class LocalDateTimeColumn(tables.DateTimeColumn):
+    """DateTimeColumn's output (local time, short format) without compiling a template for
+    every cell: three such columns made half the time of a 50-row register page."""
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.date_format = "SHORT_DATETIME_FORMAT"
+
+    def render(self, value, **kwargs):
+        return date_filter(template_localtime(value), self.date_format)
+
+
 class PublishedRegisterTable(tables.Table):
     """The published register: no internal notes, no owner."""
 
     reference = tables.Column(linkify=("issues:issue_detail", {"pk": tables.A("pk")}))
+    identified_at = LocalDateTimeColumn()
+    resolved_at = LocalDateTimeColumn()
+    closed_at = LocalDateTimeColumn()
     score = tables.Column(default="Not scored")
     band = tables.Column(default="–")
 
@@ -73,6 +90,7 @@ class IssueTable(PublishedRegisterTable):
 
 class BreachTable(tables.Table):
     reference = tables.Column(linkify=("issues:breach_detail", {"pk": tables.A("pk")}))
+    identified_at = LocalDateTimeColumn()
     notification = tables.Column(empty_values=(), orderable=False, verbose_name="Notification")
     resolution = tables.Column(empty_values=(), orderable=False, verbose_name="Resolution")
 

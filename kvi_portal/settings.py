@@ -49,7 +49,8 @@ INSTALLED_APPS = [
 # and imports none of the others; kvis imports only core; the registers plug into kvis'
 # registry. The demo loader visits them in this order.
 LOCAL_APPS = ["core", "kvis", "issues", "surveys", "performance_plans"]
-INSTALLED_APPS += LOCAL_APPS
+# The project package last: it wires the apps together (seed_scale needs every app).
+INSTALLED_APPS += [*LOCAL_APPS, "kvi_portal"]
 
 MIDDLEWARE = [
     "django.middleware.security.SecurityMiddleware",

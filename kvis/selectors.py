@@ -5,7 +5,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 from datetime import date
 
-from django.db.models import Max, Prefetch, QuerySet
+from django.db.models import Count, Max, Prefetch, QuerySet
 
 from kvis import registry
 from kvis.models import (
@@ -96,6 +96,16 @@ def dashboard(*, months: list[date], committee=None) -> list[DashboardRow]:
         DashboardRow(kvi=k, cells=[DashboardCell(m, by_key.get((k.id, m))) for m in months])
         for k in kvis
     ]
+
+
+def dashboard_key(*, months: list[date], committee=None) -> str:
+    """A key for the cached dashboard grid that changes on every write the grid shows: an
+    update saved or added (updated_at, count) and a KVI changed (its history). Two cheap
+    aggregates, the same in every web process, so a write invalidates every process' copy."""
+    updates = KVIUpdate.objects.aggregate(at=Max("updated_at"), n=Count("id"))
+    kvis = KVI.history.aggregate(at=Max("history_date"), n=Count("history_id"))
+    stamp = f"{updates['at']}:{updates['n']}:{kvis['at']}:{kvis['n']}"
+    return f"{committee.pk if committee else 'all'}:{months[0]}:{months[-1]}:{stamp}"
 
 
 def dashboard_months(*, kvi_year: int | None, end: date | None) -> list[date]:

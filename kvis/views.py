@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from datetime import date
+from functools import partial
 
 from django.contrib import messages
 from django.contrib.auth.mixins import PermissionRequiredMixin
@@ -50,9 +51,14 @@ class DashboardView(PermissionRequiredMixin, TemplateView):
         if form.is_valid():
             committee, kvi_year = form.cleaned_data["committee"], form.cleaned_data["kvi_year"]
         months = selectors.dashboard_months(kvi_year=kvi_year, end=None)
-        rows = selectors.dashboard(months=months, committee=committee)
         return super().get_context_data(
-            form=form, months=months, rows=rows, locked=selectors.locked_months(months), **kwargs
+            form=form,
+            months=months,
+            # Called by the template only when the cached grid is missing or stale.
+            rows=partial(selectors.dashboard, months=months, committee=committee),
+            grid_key=selectors.dashboard_key(months=months, committee=committee),
+            locked=selectors.locked_months(months),
+            **kwargs,
         )
 
 
@@ -95,9 +101,12 @@ class KVIDetailView(PermissionRequiredMixin, TemplateView):
             for m in kvi.measures.all()
             if m.target_value is not None
         ]
+        last_saved = max((u.updated_at for u in updates), default=None)
         return super().get_context_data(
             kvi=kvi,
             updates=updates,
+            # The rendered updates table is cached until an update of this KVI is saved.
+            updates_key=f"{kvi.code}:{len(updates)}:{last_saved}",
             charts=charts,
             charts_data={c["id"]: c["data"] for c in charts},
             **kwargs,

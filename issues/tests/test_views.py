@@ -107,7 +107,7 @@ def test_lists_export(client_for, records, name, fmt):
 
 def test_register_csv_has_no_internal_columns(client_for, records):
     body = client_for(CUSTOMER_OPS).get(reverse("issues:register"), {"_export": "csv"})
-    text = body.content.decode()
+    text = body.getvalue().decode()
     assert records["issue"].reference in text
     assert "Owner" not in text and "Secret" not in text
 
@@ -260,3 +260,21 @@ def test_overview_shows_the_months_figures(client_for):
     text = page.content.decode()
     assert "November 2020" in text
     assert 'class="rag rag-green"' in text
+
+
+def test_issue_csv_streams_every_filtered_row_in_order_across_chunks(client_for, monkeypatch):
+    from issues.views import IssueListView
+
+    monkeypatch.setattr(IssueListView, "csv_chunk_size", 2)
+    at = datetime(2021, 6, 14, 10, tzinfo=LONDON)
+    made = [
+        IssueFactory(impact=3, financial=3, identified_at=at + timedelta(hours=n)) for n in range(5)
+    ]
+    IssueFactory(impact=1, financial=1, identified_at=at)  # Low: filtered out
+    response = client_for(CUSTOMER_OPS).get(
+        reverse("issues:issue_list"), {"band": "High", "_export": "csv"}
+    )
+    assert response.streaming
+    lines = response.getvalue().decode().splitlines()
+    assert lines[0].startswith("Reference,")
+    assert [line.split(",")[0] for line in lines[1:]] == [i.reference for i in reversed(made)]
