@@ -7,8 +7,18 @@ import time
 
 import pytest
 from django.contrib.auth.models import Group
+from hypothesis import HealthCheck
+from hypothesis import settings as hypothesis_settings
 
 from core.roles import ADMIN, COMMITTEE_MEMBER, CUSTOMER_OPS, PAFA, ROLES
+
+# Property tests check rules, not speed: on a shared 2-core machine an example can take longer
+# than Hypothesis's 200 ms deadline, or its input generation look "too slow", for no fault of
+# the code under test.
+hypothesis_settings.register_profile(
+    "portal", deadline=None, suppress_health_check=[HealthCheck.too_slow]
+)
+hypothesis_settings.load_profile("portal")
 
 ROLE_USERNAMES = {
     COMMITTEE_MEMBER: "t-committee",
@@ -84,6 +94,15 @@ def media_root(tmp_path_factory):
     override.enable()
     yield root
     override.disable()
+
+
+@pytest.fixture(autouse=True)
+def _empty_cache():
+    """Cached page fragments are keyed by database state; a test's rolled-back data can
+    recreate an earlier test's key, so every test starts with an empty cache."""
+    from django.core.cache import cache
+
+    cache.clear()
 
 
 @pytest.fixture(autouse=True)
