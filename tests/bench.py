@@ -379,7 +379,7 @@ def _export(queue, path: str) -> None:
     from django.contrib.auth import get_user_model
     from django.test import Client
 
-    client = Client(HTTP_HOST="127.0.0.1")
+    client = Client(headers={"host": "127.0.0.1"})
     client.force_login(get_user_model().objects.get(username="ops"))
     before = _peak_mb()
     started = time.perf_counter()
