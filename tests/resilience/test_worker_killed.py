@@ -68,7 +68,7 @@ def _wait_for(pack_id: int, statuses: set, timeout: float, proc, log_path) -> Pa
 
 
 def test_a_worker_killed_mid_build_leaves_the_pack_to_be_rebuilt_once(
-    broker, media_root, tmp_path, admin_user_
+    broker, tmp_path, admin_user_
 ):
     if connection.vendor != "postgresql":
         pytest.skip("worker processes share the test database only on PostgreSQL")
@@ -76,6 +76,9 @@ def test_a_worker_killed_mid_build_leaves_the_pack_to_be_rebuilt_once(
     flag = tmp_path / "hold-builds"
     flag.touch()
     log_path = tmp_path / "workers.log"
+    # The workers' own media folder: other tests' packs share the session's, and this test
+    # counts the files its workers write.
+    media_root = tmp_path / "media"
     pack = packs.pack_request(committee=comc, month=date(2020, 11, 1), by=admin_user_)
     assert Pack.objects.get(pk=pack.pk).status == PackStatus.QUEUED
 
