@@ -24,7 +24,6 @@ from kvis.models import (
     ReportingPeriod,
     UpdateStatus,
 )
-from kvis.rules import Rag
 
 
 class ApplicationError(Exception):
@@ -282,7 +281,3 @@ def period_lock(*, month: date, by, reason: str = "Pack issued") -> ReportingPer
     period.save()
     return period
 
-
-def rag_label(value: str) -> str:
-    """'Green' for 'green' and so on."""
-    return Rag(value).label

@@ -113,7 +113,7 @@ class KVIDetailView(PermissionRequiredMixin, TemplateView):
         )
 
 
-def _kvi_and_month(code: str, month: date) -> KVI:
+def _kvi(code: str) -> KVI:
     return get_object_or_404(KVI.objects.prefetch_related("measures"), code=code)
 
 
@@ -124,7 +124,7 @@ class UpdateDetailView(PermissionRequiredMixin, TemplateView):
     template_name = "kvis/update_detail.html"
 
     def get_context_data(self, code, month, **kwargs):
-        kvi = _kvi_and_month(code, month)
+        kvi = _kvi(code)
         revisions = list(
             kvi.updates.filter(month=month).select_related("submitted_by", "approved_by")
         )
@@ -186,7 +186,7 @@ class UpdateEditView(PermissionRequiredMixin, View):
         )
 
     def get(self, request, code, month):
-        kvi = _kvi_and_month(code, month)
+        kvi = _kvi(code)
         update = selectors.current_update(kvi, month)
         refusal = _edit_refusal(update, month)
         if refusal:
@@ -196,7 +196,7 @@ class UpdateEditView(PermissionRequiredMixin, View):
         return render(request, self.template_name, self._context(kvi, month, form, update))
 
     def post(self, request, code, month):
-        kvi = _kvi_and_month(code, month)
+        kvi = _kvi(code)
         update = selectors.current_update(kvi, month)
         form = self._form(kvi, month, update, request.POST)
         if not form.is_valid():
@@ -276,7 +276,7 @@ class UpdatePreviewView(PermissionRequiredMixin, View):
     permission_required = "kvis.change_kviupdate"
 
     def post(self, request, code, month):
-        kvi = _kvi_and_month(code, month)
+        kvi = _kvi(code)
         form = UpdateForm(
             request.POST,
             measures=list(kvi.measures.all()),
@@ -291,7 +291,7 @@ class _WorkflowView(PermissionRequiredMixin, View):
     done = ""
 
     def post(self, request, code, month):
-        kvi = _kvi_and_month(code, month)
+        kvi = _kvi(code)
         update = selectors.current_update(kvi, month)
         if update is None:
             raise Http404("No update for that month.")
@@ -325,7 +325,7 @@ class UpdateCorrectView(PermissionRequiredMixin, View):
     permission_required = "kvis.approve_kviupdate"
 
     def post(self, request, code, month):
-        kvi = _kvi_and_month(code, month)
+        kvi = _kvi(code)
         update = selectors.current_update(kvi, month)
         form = CorrectionForm(request.POST)
         if update is None:

@@ -10,7 +10,7 @@ from django.core.management import call_command
 from django.db import connection
 
 from core.models import Committee, Organisation, WorkerHeartbeat
-from core.roles import ADMIN, COMMITTEE_MEMBER, CUSTOMER_OPS, PAFA, ROLE_HOME, ROLES
+from core.roles import ADMIN, COMMITTEE_MEMBER, CUSTOMER_OPS, ROLE_HOME, ROLES
 from tests.urlwalk import all_urls
 
 pytestmark = pytest.mark.django_db
@@ -175,7 +175,3 @@ def _row_counts() -> dict[str, int]:
             counts[model._meta.label] = model.objects.count()
     return counts
 
-
-def test_pafa_and_ops_roles_exist_for_the_areas():
-    # The roles the issue names, exactly.
-    assert {COMMITTEE_MEMBER, CUSTOMER_OPS, PAFA, ADMIN} == set(ROLES)
