@@ -36,6 +36,7 @@ test: install
 
 lint: install
 	$(BIN)/ruff check .
+	$(BIN)/lint-imports
 	git ls-files '*.py' | xargs $(BIN)/django-upgrade --target-version 5.2 --check
 
 # Speed figures: SQLite pack builds, then at scale on PostgreSQL at 127.0.0.1:5432 (user

@@ -1,7 +1,7 @@
 from django.contrib import admin
 from simple_history.admin import SimpleHistoryAdmin
 
-from core.models import Committee, Constituency, Organisation, WorkerHeartbeat
+from core.models import ClosureDay, Committee, Constituency, Organisation, WorkerHeartbeat
 
 
 @admin.register(Constituency)
@@ -27,3 +27,8 @@ class CommitteeAdmin(SimpleHistoryAdmin):
 class WorkerHeartbeatAdmin(admin.ModelAdmin):
     list_display = ["hostname", "beat_at"]
     readonly_fields = ["hostname", "beat_at"]
+
+
+@admin.register(ClosureDay)
+class ClosureDayAdmin(SimpleHistoryAdmin):
+    list_display = ["day", "reason"]

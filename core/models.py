@@ -1,7 +1,9 @@
-"""Records every app shares: constituencies, organisations, committees, worker heartbeats."""
+"""Records every app shares: constituencies, organisations, committees, closure days, worker
+heartbeats; and the abstract versioned-settings model every app's configuration builds on."""
 
 from django.conf import settings
 from django.db import models
+from django.utils import timezone
 from simple_history.models import HistoricalRecords
 
 
@@ -77,3 +79,55 @@ class WorkerHeartbeat(models.Model):
 
     def __str__(self) -> str:
         return f"{self.hostname} at {self.beat_at:%Y-%m-%d %H:%M:%S}"
+
+
+class ClosureDay(models.Model):
+    """A day the provider is closed beyond weekends and bank holidays: not a business day."""
+
+    day = models.DateField(unique=True)
+    reason = models.CharField(max_length=200)
+    history = HistoricalRecords()
+
+    class Meta:
+        ordering = ["day"]
+
+    def __str__(self) -> str:
+        return f"{self.day:%d %b %Y} {self.reason}"
+
+
+class SettingsMissing(LookupError):
+    """No version of a configuration exists: its data migration has not run."""
+
+
+class VersionedSettings(models.Model):
+    """Configuration a committee changes, kept as numbered versions: a change is a new row, the
+    rows before it stay as they were, and each result stamps the version it used.
+
+    `current()` only reads. The first version comes from the app's data migration, so reading a
+    page never writes a row.
+    """
+
+    version = models.PositiveIntegerField(unique=True, editable=False)
+    created_at = models.DateTimeField(default=timezone.now, editable=False)
+
+    class Meta:
+        abstract = True
+        ordering = ["-version"]
+        get_latest_by = "version"
+
+    @classmethod
+    def current(cls):
+        """The latest version; SettingsMissing when none exists."""
+        latest = cls.objects.order_by("-version").first()
+        if latest is None:
+            raise SettingsMissing(
+                f"No {cls._meta.verbose_name} exists: run `manage.py migrate`, whose data "
+                "migration creates the defaults."
+            )
+        return latest
+
+    @classmethod
+    def next_version(cls) -> int:
+        """The number a new version takes (call inside the write's transaction)."""
+        latest = cls.objects.select_for_update().order_by("-version").first()
+        return latest.version + 1 if latest else 1

@@ -2,7 +2,7 @@
 
 from core.roles import ADMIN, COMMITTEE_MEMBER, CUSTOMER_OPS, PAFA, full_access, view_only
 
-MODELS = ["constituency", "organisation", "committee"]
+MODELS = ["constituency", "organisation", "committee", "closureday"]
 
 ROLE_PERMISSIONS = {
     COMMITTEE_MEMBER: view_only(MODELS),

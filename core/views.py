@@ -1,11 +1,18 @@
+"""Pages of the shared records (home, health) and the one base of every app's form pages."""
+
 from django.conf import settings
+from django.contrib import messages
 from django.contrib.auth.decorators import login_not_required
+from django.contrib.auth.mixins import PermissionRequiredMixin
+from django.core.exceptions import ValidationError
 from django.http import HttpRequest, HttpResponse, JsonResponse
 from django.shortcuts import redirect
 from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_GET
+from django.views.generic import FormView
 
 from core import selectors
+from core.errors import ApplicationError
 from core.roles import PARTY_HOME, ROLE_HOME, user_roles
 
 
@@ -42,3 +49,47 @@ def healthz(request: HttpRequest) -> JsonResponse:
     else:
         body["broker"] = "in-process"
     return JsonResponse(body, status=200 if database_ok else 503)
+
+
+class ServiceFormView(PermissionRequiredMixin, FormView):
+    """A form whose valid data goes to one service (`perform`), the one base of every app's
+    form pages.
+
+    A service's refusal (ApplicationError) comes back on the form with status 409: on its field
+    when it names one the form shows, else above the form, and with the record's current
+    values (`conflict_current`) beside what the user typed, so nothing typed is lost. A model's
+    ValidationError comes back on the form's fields (400), never as a 500.
+    """
+
+    heading = ""
+    success_message = "Saved."
+
+    def perform(self, form):
+        """Call the service with the form's data; return the saved object (or None)."""
+        raise NotImplementedError
+
+    def success_url_for(self, obj) -> str:
+        return obj.get_absolute_url()
+
+    def get_context_data(self, **kwargs):
+        return super().get_context_data(heading=self.heading, **kwargs)
+
+    def form_valid(self, form):
+        try:
+            obj = self.perform(form)
+        except ApplicationError as error:
+            field = error.field if error.field in form.fields else None
+            form.add_error(field, error.message)
+            return self.refuse(form, status=409, conflict_current=error.current)
+        except ValidationError as error:
+            by_field = error.error_dict if hasattr(error, "error_dict") else {None: error.messages}
+            for name, errors in by_field.items():
+                form.add_error(name if name in form.fields else None, errors)
+            return self.refuse(form, status=400)
+        if self.success_message:
+            messages.success(self.request, self.success_message)
+        return redirect(self.success_url_for(obj))
+
+    def refuse(self, form, *, status: int, **context):
+        """The form again, with its errors and what the user typed, under `status`."""
+        return self.render_to_response(self.get_context_data(form=form, **context), status=status)

@@ -5,7 +5,6 @@ from issues.models import (
     Band,
     Breach,
     BreachPolicy,
-    ClosureDay,
     Communication,
     Issue,
     IssueAction,
@@ -14,12 +13,6 @@ from issues.models import (
     ReminderSent,
     ScoringMatrix,
 )
-
-
-@admin.register(ClosureDay)
-class ClosureDayAdmin(SimpleHistoryAdmin):
-    list_display = ["day", "reason"]
-    date_hierarchy = "day"
 
 
 class BandInline(admin.TabularInline):

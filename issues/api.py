@@ -27,6 +27,17 @@ from rest_framework.pagination import PageNumberPagination
 from rest_framework.parsers import MultiPartParser
 from rest_framework.response import Response
 
+from core.api import (
+    MONTH_PARAMETER,
+    CSVExportMixin,
+    Moment,
+    RolePermission,
+    VersionedRetrieveMixin,
+    expected_version,
+    month_string,
+    required_month,
+    with_etag,
+)
 from core.models import Organisation
 from core.uploads import validate_csv_upload
 from issues import importers, rules, selectors, services
@@ -42,17 +53,6 @@ from issues.models import (
     IssueAction,
     IssueStatus,
     Severity,
-)
-from kvi_portal.api import (
-    MONTH_PARAMETER,
-    CSVExportMixin,
-    Moment,
-    RolePermission,
-    VersionedRetrieveMixin,
-    expected_version,
-    month_string,
-    required_month,
-    with_etag,
 )
 from kvis.models import RagChoices
 

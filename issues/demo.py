@@ -15,9 +15,9 @@ from decimal import Decimal
 from django.contrib.auth import get_user_model
 from django.db import transaction
 
-from core.models import Organisation
+from core.models import ClosureDay, Organisation
 from issues import services
-from issues.models import Breach, ClosureDay, Communication, Issue, RectificationTask
+from issues.models import Breach, Communication, Issue, RectificationTask
 from issues.rules import LONDON
 
 

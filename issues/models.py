@@ -34,20 +34,6 @@ def _in_future(moment: datetime | None) -> bool:
 # --- Configuration --------------------------------------------------------------------------
 
 
-class ClosureDay(models.Model):
-    """A day the provider is closed beyond weekends and bank holidays: not a business day."""
-
-    day = models.DateField(unique=True)
-    reason = models.CharField(max_length=200)
-    history = HistoricalRecords()
-
-    class Meta:
-        ordering = ["day"]
-
-    def __str__(self) -> str:
-        return f"{self.day:%d %b %Y} {self.reason}"
-
-
 class ScoringMatrix(models.Model):
     """A version of the issue-resolution matrix; its bands say which actions a score needs.
     A change is a new version; each issue stamps the version it was scored with."""
@@ -548,7 +534,7 @@ class ReminderSent(models.Model):
 
 def month_bounds(month: date) -> tuple[datetime, datetime]:
     """The aware start and end (exclusive) of a calendar month in Europe/London."""
-    from kvis.rules import add_months
+    from core.calendar import add_months
 
     start = datetime(month.year, month.month, 1, tzinfo=rules.LONDON)
     following = add_months(month, 1)

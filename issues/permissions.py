@@ -14,7 +14,7 @@ REGISTER_MODELS = [
     "breach",
     "communication",
 ]
-CONFIG_MODELS = ["scoringmatrix", "band", "breachpolicy", "closureday"]
+CONFIG_MODELS = ["scoringmatrix", "band", "breachpolicy"]
 #: Records Customer Ops write day to day.
 OPS_WRITES = ["issue", "issueaction", "rectificationtask", "breach", "communication"]
 

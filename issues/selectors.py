@@ -12,6 +12,7 @@ from django.db.models import Prefetch, Q, QuerySet
 from django.utils import timezone
 from simple_history.utils import get_m2m_reverse_field_name
 
+from core.calendar import add_months, kvi_year_start
 from issues import rules
 from issues.models import (
     CHECKLIST,
@@ -25,7 +26,7 @@ from issues.models import (
     Severity,
     month_bounds,
 )
-from kvis.rules import Suggestion, add_months, kvi_year_start
+from kvis.rules import Suggestion
 
 
 def issue_list() -> QuerySet[Issue]:

@@ -6,12 +6,13 @@ from collections.abc import Iterable
 from dataclasses import asdict
 from datetime import date, datetime
 
-import holidays
 from django.db import IntegrityError, connection, transaction
 from django.db.models import F
 from django.db.models.functions import Length
 from django.utils import timezone
 
+from core import calendar
+from core.errors import ApplicationError
 from core.models import Organisation
 from issues import rules
 from issues.models import (
@@ -19,7 +20,6 @@ from issues.models import (
     Band,
     Breach,
     BreachPolicy,
-    ClosureDay,
     Communication,
     Issue,
     IssueAction,
@@ -28,11 +28,6 @@ from issues.models import (
     RectificationTask,
     ScoringMatrix,
 )
-
-
-class ApplicationError(Exception):
-    """An expected failure with a message the user can act on."""
-
 
 STALE_VERSION = (
     "Someone else changed this record while you were editing it. "
@@ -55,20 +50,6 @@ TRANSITIONS = {
 
 
 # --- Configuration --------------------------------------------------------------------------
-
-
-def closed_days(years: Iterable[int]) -> frozenset[date]:
-    """Bank holidays in England (with substitute days) plus admin closure days, for `years`."""
-    years = sorted(set(years))
-    bank = holidays.country_holidays("GB", subdiv="ENG", years=years)
-    extra = ClosureDay.objects.filter(day__year__in=years).values_list("day", flat=True)
-    return frozenset(bank) | frozenset(extra)
-
-
-def closed_days_around(moment: datetime) -> frozenset[date]:
-    """Closed days for the year of `moment` and the next (a clock may run over New Year)."""
-    year = rules.local_day(moment).year
-    return closed_days([year, year + 1])
 
 
 @transaction.atomic
@@ -253,9 +234,8 @@ def issue_score(
 
 def _schedule_actions(issue: Issue, band: rules.BandRule) -> None:
     """Create or move the band's required actions; actions already done stay as they are."""
-    wanted = rules.required_actions(
-        issue.identified_at, band, closed_days_around(issue.identified_at)
-    )
+    closed = calendar.closed_days_around(calendar.local_day(issue.identified_at))
+    wanted = rules.required_actions(issue.identified_at, band, closed)
     issue.actions.filter(done_at__isnull=True).exclude(kind__in=wanted).delete()
     for kind, due in wanted.items():
         action, created = IssueAction.objects.get_or_create(
@@ -336,7 +316,7 @@ def task_update(*, task: RectificationTask, version: int, **fields) -> Rectifica
 
 def _stamp_clocks(breach: Breach) -> None:
     policy = breach_policy_current()
-    closed = closed_days_around(breach.identified_at)
+    closed = calendar.closed_days_around(calendar.local_day(breach.identified_at))
     breach.notification_due = rules.breach_notification_due(
         breach.identified_at, breach.severity, hours=policy.notify_within_hours
     )

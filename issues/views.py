@@ -19,6 +19,7 @@ from django_filters.views import FilterView
 from django_tables2 import SingleTableMixin
 from django_tables2.export import ExportMixin
 
+from core.calendar import add_months, first_of_month
 from issues import rules, selectors, services
 from issues.filters import BreachFilter, CommunicationFilter, IssueFilter
 from issues.forms import (
@@ -45,7 +46,6 @@ from issues.tables import (
     PublishedRegisterTable,
     clock_badge,
 )
-from kvis.rules import add_months, first_of_month
 
 # --- Overview and matrix --------------------------------------------------------------------
 

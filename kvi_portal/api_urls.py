@@ -10,8 +10,8 @@ from rest_framework.authtoken.views import obtain_auth_token
 from rest_framework.permissions import AllowAny
 from rest_framework.routers import SimpleRouter
 
+from core.api import NotFoundView
 from issues import api as issues_api
-from kvi_portal.api import NotFoundView
 from kvis import api as kvis_api
 from performance_plans import api as plans_api
 from surveys import api as surveys_api

@@ -19,8 +19,7 @@ from rest_framework import mixins, serializers, status, viewsets
 from rest_framework.decorators import action
 from rest_framework.response import Response
 
-from core.models import Committee
-from kvi_portal.api import (
+from core.api import (
     VERSION_NEEDED,
     CSVExportMixin,
     Day,
@@ -30,6 +29,7 @@ from kvi_portal.api import (
     parse_month,
     with_etag,
 )
+from core.models import Committee
 from kvis import selectors, services
 from kvis.filters import KVIFilter
 from kvis.models import KVI, KVIUpdate, Measure, Pack, PackStatus, RagChoices

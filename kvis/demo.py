@@ -17,6 +17,7 @@ from pathlib import Path
 from django.contrib.auth import get_user_model
 from django.db import transaction
 
+from core.calendar import months_ending
 from core.models import Committee
 from kvis import services
 from kvis.models import (
@@ -28,7 +29,6 @@ from kvis.models import (
     MeasureKind,
     MeasureResult,
 )
-from kvis.rules import months_ending
 
 NOVEMBER_2020 = date(2020, 11, 1)
 HISTORY = months_ending(NOVEMBER_2020, 12)  # Dec 2019 .. Nov 2020

@@ -4,9 +4,9 @@ from datetime import date
 
 from django import forms
 
+from core.calendar import kvi_year_label, kvi_year_start
 from core.uploads import validate_csv_upload
 from kvis.models import KVI, Measure, MeasureKind, MeasureResult, RagChoices
-from kvis.rules import kvi_year_label, kvi_year_start
 
 FOLLOW_SUGGESTION = ""
 

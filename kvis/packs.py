@@ -23,6 +23,7 @@ from django.db.models import Max
 from django.template.loader import render_to_string
 from django.utils import timezone
 
+from core.calendar import months_ending
 from core.models import Committee
 from kvis import registry, selectors
 from kvis.charts import trend_png
@@ -37,7 +38,7 @@ from kvis.models import (
     UpdateStatus,
     pack_upload_to,
 )
-from kvis.rules import SEVERITY, Rag, months_ending
+from kvis.rules import SEVERITY, Rag
 from kvis.services import ApplicationError
 
 log = logging.getLogger(__name__)

@@ -7,6 +7,7 @@ from datetime import date
 
 from django.db.models import Count, Max, Prefetch, QuerySet
 
+from core.calendar import first_of_month, kvi_year_months, localdate, months_ending
 from kvis import registry
 from kvis.models import (
     KVI,
@@ -22,10 +23,7 @@ from kvis.rules import (
     Rag,
     Suggestion,
     count_rag,
-    first_of_month,
-    kvi_year_months,
     milestone_rag,
-    months_ending,
     pace_rag,
     percentage_rag,
     score_rag,
@@ -112,7 +110,7 @@ def dashboard_months(*, kvi_year: int | None, end: date | None) -> list[date]:
     """The dashboard's twelve months: a KVI year, or the twelve months ending at `end`."""
     if kvi_year is not None:
         return kvi_year_months(kvi_year)
-    end = end or latest_reported_month() or first_of_month(date.today())  # noqa: DTZ011
+    end = end or latest_reported_month() or first_of_month(localdate())
     return months_ending(end, 12)
 
 
@@ -234,6 +232,6 @@ def measure_trend(measure: Measure, months: list[date]) -> dict:
 
 
 def _month_end(month: date) -> date:
-    from kvis.rules import add_months
+    from core.calendar import add_months
 
     return date.fromordinal(add_months(month, 1).toordinal() - 1)

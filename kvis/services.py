@@ -14,6 +14,7 @@ from django.core.exceptions import ValidationError
 from django.db import IntegrityError, transaction
 from django.utils import timezone
 
+from core.errors import ApplicationError
 from kvis import selectors
 from kvis.models import (
     KVI,
@@ -24,16 +25,6 @@ from kvis.models import (
     ReportingPeriod,
     UpdateStatus,
 )
-
-
-class ApplicationError(Exception):
-    """An expected refusal, with a message for the user."""
-
-    def __init__(self, message: str, *, current: dict | None = None):
-        super().__init__(message)
-        self.message = message
-        self.current = current or {}
-
 
 MONTH_LOCKED = (
     "{month:%B %Y} is locked: its pack was issued on {locked_at:%d %b %Y}. "
@@ -280,4 +271,3 @@ def period_lock(*, month: date, by, reason: str = "Pack issued") -> ReportingPer
     period.full_clean()
     period.save()
     return period
-

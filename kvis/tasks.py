@@ -35,15 +35,14 @@ def build_pack(self, pack_id: int) -> str:
 
 @shared_task(name="kvis.tasks.request_monthly_packs", time_limit=120)
 def request_monthly_packs() -> list[str]:
-    """On the 5th business day of a month, request last month's pack for every committee."""
-    from django.utils import timezone
-
+    """On the 5th business day of a month (closure days count as closed), request last
+    month's pack for every committee."""
+    from core.calendar import add_months, closed_days, localdate, nth_business_day
     from core.models import Committee
-    from kvis.rules import add_months, nth_business_day
     from kvis.services import ApplicationError
 
-    today = timezone.localdate()
-    if today != nth_business_day(today.replace(day=1), 5):
+    today = localdate()
+    if today != nth_business_day(today.replace(day=1), 5, closed_days([today.year])):
         return []
     month = add_months(today.replace(day=1), -1)
     requested = []

@@ -17,6 +17,7 @@ from django_filters.views import FilterView
 from django_tables2 import SingleTableMixin, SingleTableView
 from django_tables2.export import ExportMixin
 
+from core.calendar import localdate, months_ending
 from core.models import Committee
 from kvis import importers, selectors, services
 from kvis.filters import KVIFilter, UpdateFilter
@@ -30,7 +31,7 @@ from kvis.forms import (
     kvi_years,
 )
 from kvis.models import KVI, KVIUpdate, MeasureResult, UpdateStatus
-from kvis.rules import Rag, months_ending
+from kvis.rules import Rag
 from kvis.tables import KVITable, UpdateTable
 
 
@@ -94,7 +95,7 @@ class KVIDetailView(PermissionRequiredMixin, TemplateView):
         except KVI.DoesNotExist:
             raise Http404("No KVI with that code.") from None
         updates = list(selectors.kvi_updates(kvi))
-        end = updates[0].month if updates else selectors.latest_reported_month() or date.today()  # noqa: DTZ011
+        end = updates[0].month if updates else selectors.latest_reported_month() or localdate()
         months = months_ending(end.replace(day=1), 12)
         charts = [
             {"id": f"trend-{m.id}", "measure": m, "data": selectors.measure_trend(m, months)}

@@ -15,7 +15,7 @@ from rest_framework import mixins, serializers, viewsets
 from rest_framework.decorators import action
 from rest_framework.response import Response
 
-from kvi_portal.api import (
+from core.api import (
     CSVExportMixin,
     RolePermission,
     VersionedRetrieveMixin,

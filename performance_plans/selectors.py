@@ -11,7 +11,8 @@ from django.contrib.auth.backends import ModelBackend
 from django.contrib.contenttypes.models import ContentType
 from django.db.models import OuterRef, Prefetch, QuerySet, Subquery
 
-from kvis.rules import Rag, add_months, first_of_month
+from core.calendar import add_months, first_of_month
+from kvis.rules import Rag
 from performance_plans import rules
 from performance_plans.models import (
     Action,

@@ -16,6 +16,7 @@ from django.db import transaction
 from django.utils import timezone
 
 from core.contacts import activity_lead_emails
+from core.errors import ApplicationError
 from core.models import Committee, Organisation
 from core.roles import CUSTOMER_OPS
 from performance_plans import rules, selectors
@@ -52,17 +53,12 @@ REVIEW_IN_FUTURE = "A review is recorded once held: {:%d %b %Y} is in the future
 PROGRESS_UNKNOWN_ACTION = "Progress was given for an action that is not on this plan."
 
 
-class ApplicationError(Exception):
-    """An expected failure: the message says what is wrong and what to do."""
-
-    def __init__(self, message: str, *, extra: dict | None = None):
-        super().__init__(message)
-        self.message = message
-        self.extra = extra or {}
-
-
 class PlanConflict(ApplicationError):
     """A stale edit: `extra["current"]` holds the plan's current values."""
+
+    def __init__(self, message: str, *, extra: dict):
+        super().__init__(message, field="version")
+        self.extra = extra
 
 
 def _today() -> date:

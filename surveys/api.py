@@ -10,7 +10,7 @@ from drf_spectacular.utils import extend_schema, extend_schema_field, extend_sch
 from rest_framework import mixins, serializers, status, viewsets
 from rest_framework.response import Response
 
-from kvi_portal.api import Day, RolePermission
+from core.api import Day, RolePermission
 from kvis.models import RagChoices
 from surveys import selectors, services
 from surveys.models import Round, Survey

@@ -1,7 +1,7 @@
 import django_filters
 
+from core.calendar import kvi_year_label, kvi_year_start
 from core.models import Organisation
-from kvis.rules import kvi_year_label, kvi_year_start
 from surveys.models import FeedbackStatus, YouSaidWeDid
 
 

@@ -8,7 +8,8 @@ from decimal import Decimal
 
 from django.db.models import Prefetch, QuerySet
 
-from kvis.rules import Suggestion, add_months, kvi_year_label, kvi_year_start
+from core.calendar import add_months, kvi_year_label, kvi_year_start
+from kvis.rules import Suggestion
 from surveys import rules
 from surveys.models import Category, CategoryScore, Round, Survey, SurveySettings, YouSaidWeDid
 

@@ -12,6 +12,7 @@ from decimal import Decimal
 from django.db import transaction
 from simple_history.utils import bulk_create_with_history
 
+from core.errors import ApplicationError
 from core.models import Organisation
 from surveys import rules
 from surveys.models import (
@@ -24,11 +25,6 @@ from surveys.models import (
     SurveySettings,
     YouSaidWeDid,
 )
-
-
-class ApplicationError(Exception):
-    """An expected failure, with a message for the person who caused it."""
-
 
 CONFLICT = (
     "Someone else saved this record while you were editing it. Reload the page to see their "

@@ -88,10 +88,10 @@ def _prepare(queue) -> None:
 
     from django.contrib.auth import get_user_model
 
+    from core.calendar import months_ending
     from core.models import Committee
     from kvis import services
     from kvis.models import KVI, Commitment, Measure, MeasureKind
-    from kvis.rules import months_ending
 
     comc = Committee.objects.get(code="CoMC")
     ops = get_user_model().objects.get(username="ops")

@@ -6,6 +6,7 @@ from io import StringIO
 import pytest
 from django.core.management import call_command
 
+from core import calendar
 from issues import rules, services
 from issues.models import Breach, Issue, IssueAction
 from kvis.models import KVI, KVIUpdate
@@ -41,7 +42,7 @@ def test_seed_scale_follows_the_rules_and_is_idempotent():
     assert _counts() == first
 
     bands = services.matrix_current().band_rules()
-    closed = services.closed_days(range(2020, 2022))
+    closed = calendar.closed_days(range(2020, 2022))
     issues = Issue.objects.filter(title__startswith="Scale issue").prefetch_related("actions")
     assert issues.count() == 40
     for issue in issues:

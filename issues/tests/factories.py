@@ -4,39 +4,12 @@ from datetime import datetime
 from decimal import Decimal
 
 import factory
-from django.contrib.auth import get_user_model
 from factory.django import DjangoModelFactory
 
-from core.models import Constituency, Organisation
+from core.tests.factories import UserFactory
 from issues import services
 from issues.models import Breach, Communication, Issue, RectificationTask
 from issues.rules import LONDON
-
-
-class UserFactory(DjangoModelFactory):
-    class Meta:
-        model = get_user_model()
-        django_get_or_create = ("username",)
-
-    username = factory.Sequence(lambda n: f"owner{n}")
-    email = factory.LazyAttribute(lambda u: f"{u.username}@example.org")
-
-
-class ConstituencyFactory(DjangoModelFactory):
-    class Meta:
-        model = Constituency
-        django_get_or_create = ("name",)
-
-    name = "Shippers"
-
-
-class OrganisationFactory(DjangoModelFactory):
-    class Meta:
-        model = Organisation
-
-    name = factory.Sequence(lambda n: f"Customer {n} Ltd")
-    short_name = factory.Sequence(lambda n: f"C{n}")
-    constituency = factory.SubFactory(ConstituencyFactory)
 
 
 class IssueFactory(DjangoModelFactory):

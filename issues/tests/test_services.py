@@ -8,12 +8,13 @@ from django.core import mail
 from django.utils import timezone
 
 from core import contacts
+from core.models import ClosureDay
+from core.tests.factories import OrganisationFactory, UserFactory
 from issues import reminders, selectors, services
 from issues.models import (
     ActionKind,
     Band,
     Breach,
-    ClosureDay,
     Issue,
     IssueAction,
     ReminderSent,
@@ -25,9 +26,7 @@ from issues.tests.factories import (
     BreachFactory,
     CommunicationFactory,
     IssueFactory,
-    OrganisationFactory,
     RectificationTaskFactory,
-    UserFactory,
 )
 from kvis.rules import Rag
 

@@ -3,17 +3,8 @@ from decimal import Decimal
 
 import factory
 
-from core.models import Committee
+from core.tests.factories import CommitteeFactory
 from kvis.models import KVI, KVIUpdate, Measure, MeasureKind
-
-
-class CommitteeFactory(factory.django.DjangoModelFactory):
-    class Meta:
-        model = Committee
-        django_get_or_create = ("code",)
-
-    code = "CoMC"
-    name = "Contract Management Committee"
 
 
 class KVIFactory(factory.django.DjangoModelFactory):

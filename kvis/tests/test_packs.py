@@ -9,11 +9,11 @@ from django.core import mail
 from django.core.management import call_command
 from pypdf import PdfReader
 
+from core.calendar import bank_holidays, nth_business_day
 from core.models import Committee
 from core.roles import ADMIN, COMMITTEE_MEMBER, CUSTOMER_OPS, PAFA
 from kvis import packs, services
 from kvis.models import KVIUpdate, Pack, PackStatus, UpdateStatus
-from kvis.rules import nth_business_day
 from kvis.services import ApplicationError
 
 pytestmark = pytest.mark.django_db
@@ -217,7 +217,7 @@ def test_the_build_button_is_for_approvers(demo, client_for, django_capture_on_c
     ],
 )
 def test_the_fifth_business_day(month, fifth):
-    assert nth_business_day(month, 5) == fifth
+    assert nth_business_day(month, 5, bank_holidays()) == fifth
 
 
 def test_the_build_pack_command_prints_path_pages_and_seconds(demo):

@@ -7,17 +7,13 @@ import pytest
 from hypothesis import given
 from hypothesis import strategies as st
 
+from core.calendar import add_months, kvi_year_label, kvi_year_months, kvi_year_start, months_ending
 from kvis.rules import (
     SEVERITY,
     Rag,
     Suggestion,
-    add_months,
     count_rag,
-    kvi_year_label,
-    kvi_year_months,
-    kvi_year_start,
     milestone_rag,
-    months_ending,
     pace_rag,
     percentage_rag,
     quarters_ended,

@@ -4,19 +4,10 @@ import factory
 from django.core.files.base import ContentFile
 
 from core.models import Organisation
+from core.tests.factories import PartyFactory
 from performance_plans.models import Action, Evidence, EvidenceKind, Gap, Plan
 
 PDF_BYTES = b"%PDF-1.4\n%%EOF\n"
-
-
-class PartyFactory(factory.django.DjangoModelFactory):
-    class Meta:
-        model = Organisation
-        django_get_or_create = ("name",)
-
-    name: str = factory.Sequence(lambda n: f"Party {n} Ltd")
-    short_name: str = factory.Sequence(lambda n: f"P{n}")
-    is_party: bool = True
 
 
 class PlanFactory(factory.django.DjangoModelFactory):

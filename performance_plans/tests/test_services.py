@@ -9,6 +9,7 @@ from django.core.files.base import ContentFile
 from django.core.files.uploadedfile import SimpleUploadedFile
 
 from core.models import Committee
+from core.tests.factories import PartyFactory
 from performance_plans import rules, selectors, services
 from performance_plans.models import (
     ActionProgress,
@@ -27,7 +28,6 @@ from performance_plans.tests.factories import (
     ActionFactory,
     EvidenceFactory,
     GapFactory,
-    PartyFactory,
     PlanFactory,
 )
 

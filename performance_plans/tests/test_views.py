@@ -14,17 +14,12 @@ from conftest import make_user
 from core.contacts import activity_lead_emails
 from core.models import Committee
 from core.roles import ADMIN, COMMITTEE_MEMBER, CUSTOMER_OPS, PAFA, ROLES
+from core.tests.factories import PartyFactory
 from kvis.registry import pack_sections
 from performance_plans import demo, selectors, services
 from performance_plans.models import Activity, Plan
 from performance_plans.rules import Step
-from performance_plans.tests.factories import (
-    PDF_BYTES,
-    EvidenceFactory,
-    GapFactory,
-    PartyFactory,
-    PlanFactory,
-)
+from performance_plans.tests.factories import PDF_BYTES, EvidenceFactory, GapFactory, PlanFactory
 
 pytestmark = pytest.mark.django_db
 

@@ -17,8 +17,9 @@ from schemathesis.specs.openapi.checks import (
 )
 
 from core.roles import ADMIN
+from core.tests.factories import CommitteeFactory
 from issues.tests.factories import BreachFactory, CommunicationFactory, IssueFactory
-from kvis.tests.factories import CommitteeFactory, KVIFactory, MeasureFactory
+from kvis.tests.factories import KVIFactory, MeasureFactory
 from performance_plans.tests.factories import PlanFactory
 from surveys.tests.factories import CategoryScoreFactory
 

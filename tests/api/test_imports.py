@@ -8,9 +8,9 @@ from django.core.files.uploadedfile import SimpleUploadedFile
 from django.core.management import CommandError, call_command
 
 from core.roles import ADMIN, CUSTOMER_OPS
+from core.tests.factories import OrganisationFactory
 from issues.importers import breaches_import, issues_import
 from issues.models import Breach, Issue
-from issues.tests.factories import OrganisationFactory
 from tests.api.conftest import CALLERS, refused_status
 
 pytestmark = pytest.mark.django_db

@@ -5,8 +5,9 @@ from datetime import date
 import pytest
 
 from core.roles import ADMIN, COMMITTEE_MEMBER, CUSTOMER_OPS, PAFA
+from core.tests.factories import CommitteeFactory
 from kvis.models import Pack
-from kvis.tests.factories import CommitteeFactory, KVIFactory
+from kvis.tests.factories import KVIFactory
 from performance_plans import rules as plan_rules
 from performance_plans import selectors as plan_selectors
 from performance_plans.models import Plan

@@ -6,15 +6,11 @@ import pytest
 from django.utils import timezone
 
 from core.roles import ADMIN, COMMITTEE_MEMBER, CUSTOMER_OPS, PAFA
+from core.tests.factories import OrganisationFactory
 from issues import services
 from issues.models import Breach, Issue
 from issues.rules import LONDON
-from issues.tests.factories import (
-    BreachFactory,
-    CommunicationFactory,
-    IssueFactory,
-    OrganisationFactory,
-)
+from issues.tests.factories import BreachFactory, CommunicationFactory, IssueFactory
 from tests.api.conftest import CALLERS, refused_status
 
 pytestmark = pytest.mark.django_db

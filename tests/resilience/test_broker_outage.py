@@ -8,9 +8,9 @@ Redis is never touched.
 import pytest
 
 from core.roles import ADMIN, CUSTOMER_OPS
+from core.tests.factories import CommitteeFactory
 from kvis.models import Pack, PackStatus
 from kvis.packs import QUEUE_UNAVAILABLE
-from kvis.tests.factories import CommitteeFactory
 
 pytestmark = pytest.mark.django_db
 

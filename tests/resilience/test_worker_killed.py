@@ -21,9 +21,9 @@ from datetime import date
 import pytest
 from django.db import connection
 
+from core.tests.factories import CommitteeFactory
 from kvis import packs
 from kvis.models import Pack, PackStatus
-from kvis.tests.factories import CommitteeFactory
 
 pytestmark = [pytest.mark.django_db(transaction=True), pytest.mark.slow]
 

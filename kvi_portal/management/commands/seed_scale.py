@@ -26,6 +26,8 @@ from django.core.management.base import BaseCommand, CommandError
 from django.db import connection, transaction
 from simple_history.utils import bulk_create_with_history
 
+from core import calendar
+from core.calendar import add_months, months_ending
 from core.models import Committee, Organisation
 from issues import rules as issue_rules
 from issues import services as issue_services
@@ -51,7 +53,6 @@ from kvis.models import (
     MeasureResult,
     UpdateStatus,
 )
-from kvis.rules import add_months, months_ending
 from performance_plans import services as plan_services
 from performance_plans.models import Plan, RootCauseChoices
 from surveys import services as survey_services
@@ -119,7 +120,7 @@ class Command(BaseCommand):
         self.pafa = User.objects.get(username="pafa")
         self.customers = list(Organisation.objects.filter(is_customer=True).order_by("pk"))
         years = range(self.months[0].year, self.months[-1].year + 2)
-        self.closed = issue_services.closed_days(years)
+        self.closed = calendar.closed_days(years)
         steps = [
             ("KVIs, results and updates", self.seed_kvis, options["kvis"]),
             ("issues", self.seed_issues, options["issues"]),

@@ -1,5 +1,7 @@
 """What every app's API shares: role permissions, the error mapping, versions, months, CSV.
 
+Part of the kit in core: it imports no app, every app's API imports it.
+
 The API calls the same services and selectors as the pages, so rules, errors and permissions
 are one set. Errors map as the contract says: a service's ApplicationError (a refusal given the
 record's current state: a gate, a locked month, a stale version) is 409 with its message; a
@@ -20,19 +22,11 @@ from rest_framework.response import Response
 from rest_framework.views import APIView
 from rest_framework.views import exception_handler as drf_exception_handler
 
-from issues.services import ApplicationError as IssuesError
-from kvis.services import ApplicationError as KvisError
-from performance_plans.services import ApplicationError as PlansError
-from surveys.services import ApplicationError as SurveysError
+from core import calendar
+from core.calendar import BAD_MONTH, FIRST_YEAR, LAST_YEAR, OUT_OF_RANGE
+from core.errors import VERSION_NEEDED, ApplicationError
 
-APPLICATION_ERRORS = (IssuesError, KvisError, PlansError, SurveysError)
-
-VERSION_NEEDED = (
-    "Send the version you last read (the `version` field or an If-Match header): "
-    "changes to an existing record need it."
-)
 BAD_VERSION = "The version must be a whole number, as read from the record."
-BAD_MONTH = "Give a month as YYYY-MM, e.g. 2020-11."
 
 
 class Conflict(exceptions.APIException):
@@ -43,8 +37,8 @@ class Conflict(exceptions.APIException):
 
 def exception_handler(exc, context):
     """DRF's handler, plus: ApplicationError → 409, Django ValidationError → 400 per field."""
-    if isinstance(exc, APPLICATION_ERRORS):
-        exc = Conflict(getattr(exc, "message", None) or str(exc))
+    if isinstance(exc, ApplicationError):
+        exc = Conflict(exc.message)
     elif isinstance(exc, DjangoValidationError):
         detail = (
             exc.message_dict if hasattr(exc, "error_dict") else {"non_field_errors": exc.messages}
@@ -111,20 +105,11 @@ class VersionedRetrieveMixin(mixins.RetrieveModelMixin):
 
 
 def parse_month(value: str | None, *, field: str = "month") -> date:
+    """The calendar's month parser, failing as a 400 on `field`."""
     try:
-        year, month = (int(part) for part in (value or "").split("-"))
-        first = date(year, month, 1)
-    except ValueError:
-        raise exceptions.ValidationError({field: [BAD_MONTH]}) from None
-    if not FIRST_YEAR <= first.year <= LAST_YEAR:
-        raise exceptions.ValidationError({field: [OUT_OF_RANGE]})
-    return first
-
-
-#: The years the portal's records can fall in: the contract's calendar, not all of history
-#: (before 1900 Europe/London has offsets in seconds, which ISO 8601 cannot say).
-FIRST_YEAR, LAST_YEAR = 2000, 2099
-OUT_OF_RANGE = f"Give a year from {FIRST_YEAR} to {LAST_YEAR}."
+        return calendar.parse_month(value)
+    except calendar.BadMonth as error:
+        raise exceptions.ValidationError({field: [str(error)]}) from None
 
 
 def _check_year(value, fail) -> None:
@@ -177,8 +162,7 @@ class MonthField(serializers.Field):
         return f"{value:%Y-%m}"
 
 
-def month_string(value: date) -> str:
-    return f"{value:%Y-%m}"
+month_string = calendar.month_string
 
 
 MONTH_PARAMETER = OpenApiParameter(
