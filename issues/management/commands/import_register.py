@@ -33,9 +33,11 @@ class Command(BaseCommand):
         report = IMPORTERS[register](text=text, dry_run=dry_run, by=owner)
         for error in report.errors:
             self.stderr.write(str(error))
+        if report.errors_not_shown:
+            self.stderr.write(f"… and {report.errors_not_shown} more error(s).")
         if not report.ok:
             raise CommandError(
-                f"Nothing was imported: {len(report.errors)} error(s) in {report.rows} row(s)."
+                f"Nothing was imported: {report.error_count} error(s) in {report.rows} row(s)."
             )
         if dry_run:
             self.stdout.write(f"All {report.rows} row(s) are valid; nothing saved (dry run).")
