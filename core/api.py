@@ -10,11 +10,9 @@ model's ValidationError is 400 with field errors.
 
 from __future__ import annotations
 
-import csv
 from datetime import date
 
 from django.core.exceptions import ValidationError as DjangoValidationError
-from django.http import StreamingHttpResponse
 from drf_spectacular.types import OpenApiTypes
 from drf_spectacular.utils import OpenApiParameter, extend_schema, extend_schema_field
 from rest_framework import exceptions, mixins, permissions, renderers, serializers, status
@@ -25,6 +23,7 @@ from rest_framework.views import exception_handler as drf_exception_handler
 from core import calendar
 from core.calendar import BAD_MONTH, FIRST_YEAR, LAST_YEAR, OUT_OF_RANGE
 from core.errors import VERSION_NEEDED, ApplicationError
+from core.exports import csv_response
 
 BAD_VERSION = "The version must be a whole number, as read from the record."
 
@@ -195,11 +194,6 @@ class CSVRenderer(renderers.BaseRenderer):
         raise NotImplementedError("CSV is streamed by CSVExportMixin.list")
 
 
-class _Echo:
-    def write(self, value):
-        return value
-
-
 def _flatten(value):
     if isinstance(value, list):
         return "; ".join(str(_flatten(v)) for v in value)
@@ -210,7 +204,7 @@ def _flatten(value):
 
 class CSVExportMixin:
     """`GET <list>?format=csv` streams every filtered row (no pagination) as CSV, in chunks,
-    so memory stays flat however many rows there are."""
+    so memory stays flat however many rows there are; formulas are neutralised (core.exports)."""
 
     renderer_classes = [renderers.JSONRenderer, renderers.BrowsableAPIRenderer, CSVRenderer]
     csv_chunk_size = 1000
@@ -237,17 +231,14 @@ class CSVExportMixin:
         queryset = self.filter_queryset(self.get_queryset())
         serializer_class = self.get_serializer_class()
         names = list(serializer_class().fields)
-        writer = csv.writer(_Echo())
 
         def rows():
-            yield writer.writerow(names)
+            yield names
             for obj in queryset.iterator(chunk_size=self.csv_chunk_size):
                 data = serializer_class(obj, context=self.get_serializer_context()).data
-                yield writer.writerow([_flatten(data.get(n)) for n in names])
+                yield [_flatten(data.get(n)) for n in names]
 
-        response = StreamingHttpResponse(rows(), content_type="text/csv; charset=utf-8")
-        response["Content-Disposition"] = f'attachment; filename="{self.csv_name}.csv"'
-        return response
+        return csv_response(rows(), filename=f"{self.csv_name}.csv")
 
 
 @extend_schema(exclude=True)

@@ -15,9 +15,9 @@ from django.views import View
 from django.views.generic import TemplateView
 from django_filters.views import FilterView
 from django_tables2 import SingleTableMixin, SingleTableView
-from django_tables2.export import ExportMixin
 
 from core.calendar import localdate, months_ending
+from core.exports import TableExportMixin
 from core.imports import BadFile, decode
 from core.models import Committee
 from kvis import importers, selectors, services
@@ -64,7 +64,7 @@ class DashboardView(PermissionRequiredMixin, TemplateView):
         )
 
 
-class KVIListView(PermissionRequiredMixin, ExportMixin, SingleTableMixin, FilterView):
+class KVIListView(PermissionRequiredMixin, TableExportMixin, SingleTableMixin, FilterView):
     permission_required = "kvis.view_kvi"
     table_class = KVITable
     filterset_class = KVIFilter
@@ -75,7 +75,7 @@ class KVIListView(PermissionRequiredMixin, ExportMixin, SingleTableMixin, Filter
         return selectors.kvis_for_listing()
 
 
-class UpdateListView(PermissionRequiredMixin, ExportMixin, SingleTableMixin, FilterView):
+class UpdateListView(PermissionRequiredMixin, TableExportMixin, SingleTableMixin, FilterView):
     permission_required = "kvis.view_kviupdate"
     table_class = UpdateTable
     filterset_class = UpdateFilter
