@@ -56,10 +56,11 @@ def _run(
     parse: Callable[[Cells, dict], tuple[object, dict]],
     create: Callable[..., object],
     dry_run: bool,
+    limit: int | None,
 ) -> ImportReport:
     required, optional = columns
     report = ImportReport(kind=kind)
-    rows = read_rows(text, report, required=required, optional=optional)
+    rows = read_rows(text, report, required=required, optional=optional, limit=limit)
     organisations = _organisations()
     writes = []
     for number, row in rows:
@@ -78,9 +79,10 @@ def _run(
 # --- Issues ---------------------------------------------------------------------------------
 
 
-def issues_import(*, text: str, dry_run: bool, by) -> ImportReport:
+def issues_import(*, text: str, dry_run: bool, by, limit: int | None = None) -> ImportReport:
     """Import issues (title, category, identified_by, identified_at, impact, financial_level
-    [, description, customers, mprn_count]); each is scored and its actions scheduled."""
+    [, description, customers, mprn_count]); each is scored and its actions scheduled. At most
+    `limit` rows (default: the IMPORT_MAX_ROWS setting)."""
 
     def parse(cells: Cells, organisations: dict) -> tuple[Issue, dict]:
         title = cells.text("title")
@@ -110,15 +112,17 @@ def issues_import(*, text: str, dry_run: bool, by) -> ImportReport:
         parse=parse,
         create=services.issue_create,
         dry_run=dry_run,
+        limit=limit,
     )
 
 
 # --- Breaches -------------------------------------------------------------------------------
 
 
-def breaches_import(*, text: str, dry_run: bool, by) -> ImportReport:
+def breaches_import(*, text: str, dry_run: bool, by, limit: int | None = None) -> ImportReport:
     """Import breaches (severity, identified_at, description [, customers, notified_at,
-    resolved_at, root_cause, actions]); each gets its clocks."""
+    resolved_at, root_cause, actions]); each gets its clocks. At most `limit` rows (default:
+    the IMPORT_MAX_ROWS setting)."""
 
     def parse(cells: Cells, organisations: dict) -> tuple[Breach, dict]:
         fields = {
@@ -141,6 +145,7 @@ def breaches_import(*, text: str, dry_run: bool, by) -> ImportReport:
         parse=parse,
         create=services.breach_create,
         dry_run=dry_run,
+        limit=limit,
     )
 
 

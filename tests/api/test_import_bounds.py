@@ -7,10 +7,12 @@ import csv
 import io
 from datetime import date
 from decimal import Decimal
+from io import StringIO
 
 import openpyxl
 import pytest
 from django.core.files.uploadedfile import SimpleUploadedFile
+from django.core.management import CommandError, call_command
 from django.utils import timezone
 
 from core.imports import FIELD_TOO_LONG, MAX_ERRORS, TOO_MANY_ROWS
@@ -135,3 +137,25 @@ def test_a_results_row_failing_the_models_checks_is_a_400_with_row_errors(client
     assert response.status_code == 400
     assert b"<td>2</td><td>month</td><td>October 2020 is locked" in response.content
     assert not MeasureResult.objects.exists()
+
+
+def test_the_command_reads_past_the_cap_only_when_told(ops_user, tmp_path, settings):
+    settings.IMPORT_MAX_ROWS = 1
+    path = tmp_path / "breaches.csv"
+    path.write_text(
+        "severity,identified_at,description\nlow,2020-11-23 09:30,a\nlow,2020-11-24 09:30,b\n"
+    )
+    with pytest.raises(CommandError, match="Nothing was imported: 1 error"):
+        call_command("import_register", "breaches", str(path), "--user", ops_user.username)
+    out = StringIO()
+    call_command(
+        "import_register",
+        "breaches",
+        str(path),
+        "--user",
+        ops_user.username,
+        "--max-rows",
+        "2",
+        stdout=out,
+    )
+    assert "Imported 2 breaches." in out.getvalue()
