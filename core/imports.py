@@ -135,7 +135,8 @@ def _columns(
     unknown_message: str | Callable[[str], str] | None,
 ) -> list[str] | None:
     """The header's names as the importer spells them (matched ignoring case); every missing,
-    unknown and repeated column is an error on row 1. None when any is."""
+    unknown and repeated column is an error on row 1. None when a required one is missing:
+    the rows cannot be read without it (with an unknown one they are, to report them too)."""
     required, known = list(required), [*required, *optional]
     by_fold = {name.casefold(): name for name in known}
     names, seen, errors = [], set(), []
@@ -152,13 +153,13 @@ def _columns(
                 message = unknown_message.format(column=name, known=", ".join(known))
             errors.append(RowError(1, name, message))
         names.append(name)
-    errors += [
+    missing = [
         RowError(1, column, MISSING_COLUMN.format(column=column))
         for column in required
         if column not in seen
     ]
-    report.add_all(errors)
-    return None if errors else names
+    report.add_all(errors + missing)
+    return None if missing else names
 
 
 def read_rows(
@@ -171,7 +172,8 @@ def read_rows(
     limit: int | None = None,
 ) -> list[tuple[int, dict[str, str]]]:
     """The data rows of CSV text as (row number, {column: stripped value}), blank rows left
-    out; header problems, unreadable lines and extra values are errors on the report. A file
+    out; header problems, unreadable lines and extra values are errors on the report (no rows
+    when a required column is missing). A file
     with more than `limit` (IMPORT_MAX_ROWS) data rows is one error and no rows: reading
     stops at the first row over. `unknown_message` (a template, or a function of the
     column) says what is wrong with an unknown column; None lets unknown columns through."""

@@ -25,10 +25,16 @@ def test_rows_are_read_with_the_header_matched_ignoring_case():
     assert report.errors == [RowError(5, "", imports.EXTRA_FIELDS)]
 
 
-def test_header_problems_are_row_one_errors_and_no_rows_are_read():
+def test_header_problems_are_row_one_errors_and_no_rows_are_read_without_a_column():
     rows, report = _read("a,a,zz\n1,2,3\n", required=["a", "b"])
     assert rows == []
     assert [(e.row, e.column) for e in report.errors] == [(1, "a"), (1, "zz"), (1, "b")]
+
+
+def test_rows_are_still_read_beside_an_unknown_column():
+    rows, report = _read("a,zz\n1,2\n", required=["a"])
+    assert rows == [(2, {"a": "1", "zz": "2"})]
+    assert [(e.row, e.column) for e in report.errors] == [(1, "zz")]
 
 
 def test_over_the_row_cap_is_one_error_and_reading_stops(settings):
