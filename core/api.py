@@ -10,21 +10,23 @@ model's ValidationError is 400 with field errors.
 
 from __future__ import annotations
 
-import csv
 from datetime import date
 
 from django.core.exceptions import ValidationError as DjangoValidationError
-from django.http import StreamingHttpResponse
 from drf_spectacular.types import OpenApiTypes
 from drf_spectacular.utils import OpenApiParameter, extend_schema, extend_schema_field
 from rest_framework import exceptions, mixins, permissions, renderers, serializers, status
+from rest_framework.decorators import action
+from rest_framework.parsers import MultiPartParser
 from rest_framework.response import Response
 from rest_framework.views import APIView
 from rest_framework.views import exception_handler as drf_exception_handler
 
-from core import calendar
+from core import calendar, imports
 from core.calendar import BAD_MONTH, FIRST_YEAR, LAST_YEAR, OUT_OF_RANGE
 from core.errors import VERSION_NEEDED, ApplicationError
+from core.exports import csv_response
+from core.uploads import validate_csv_upload
 
 BAD_VERSION = "The version must be a whole number, as read from the record."
 
@@ -195,11 +197,6 @@ class CSVRenderer(renderers.BaseRenderer):
         raise NotImplementedError("CSV is streamed by CSVExportMixin.list")
 
 
-class _Echo:
-    def write(self, value):
-        return value
-
-
 def _flatten(value):
     if isinstance(value, list):
         return "; ".join(str(_flatten(v)) for v in value)
@@ -210,7 +207,7 @@ def _flatten(value):
 
 class CSVExportMixin:
     """`GET <list>?format=csv` streams every filtered row (no pagination) as CSV, in chunks,
-    so memory stays flat however many rows there are."""
+    so memory stays flat however many rows there are; formulas are neutralised (core.exports)."""
 
     renderer_classes = [renderers.JSONRenderer, renderers.BrowsableAPIRenderer, CSVRenderer]
     csv_chunk_size = 1000
@@ -237,17 +234,81 @@ class CSVExportMixin:
         queryset = self.filter_queryset(self.get_queryset())
         serializer_class = self.get_serializer_class()
         names = list(serializer_class().fields)
-        writer = csv.writer(_Echo())
 
         def rows():
-            yield writer.writerow(names)
+            yield names
             for obj in queryset.iterator(chunk_size=self.csv_chunk_size):
                 data = serializer_class(obj, context=self.get_serializer_context()).data
-                yield writer.writerow([_flatten(data.get(n)) for n in names])
+                yield [_flatten(data.get(n)) for n in names]
 
-        response = StreamingHttpResponse(rows(), content_type="text/csv; charset=utf-8")
-        response["Content-Disposition"] = f'attachment; filename="{self.csv_name}.csv"'
-        return response
+        return csv_response(rows(), filename=f"{self.csv_name}.csv")
+
+
+# --- CSV import -----------------------------------------------------------------------------
+
+
+class ImportRequestSerializer(serializers.Serializer):
+    file = serializers.FileField(
+        help_text="CSV, UTF-8, with a header row; at most 5 MB and 5,000 rows.",
+        validators=[validate_csv_upload],
+    )
+    dry_run = serializers.BooleanField(default=False, help_text="Check every row and save none.")
+
+
+class ImportErrorSerializer(serializers.Serializer):
+    row = serializers.IntegerField(help_text="As a spreadsheet numbers it: the header is 1.")
+    column = serializers.CharField(allow_blank=True, help_text="Empty for the whole row or file.")
+    message = serializers.CharField()
+
+
+class ImportReportSerializer(serializers.Serializer):
+    rows = serializers.IntegerField()
+    imported = serializers.IntegerField()
+    dry_run = serializers.BooleanField()
+    errors = ImportErrorSerializer(many=True, help_text=f"The first {imports.MAX_ERRORS}, by row.")
+    error_count = serializers.IntegerField(help_text="How many errors there are in all.")
+
+
+class CSVImportMixin:
+    """`POST <list>/import/`: an uploaded CSV through the viewset's `importer` (a function of
+    text, dry_run and by, as core.imports builds them): 200 when every row is valid (imported
+    unless a dry run), 400 with the bad rows and columns otherwise (nothing imported)."""
+
+    importer = None
+
+    @extend_schema(
+        summary="Import from CSV, all rows or none (dry run: check only)",
+        request={"multipart/form-data": ImportRequestSerializer},
+        responses={200: ImportReportSerializer, 400: ImportReportSerializer},
+    )
+    @action(
+        detail=False,
+        methods=["post"],
+        url_path="import",
+        parser_classes=[MultiPartParser],
+        filter_backends=[],
+    )
+    def import_csv(self, request):
+        serializer = ImportRequestSerializer(data=request.data)
+        serializer.is_valid(raise_exception=True)
+        upload, dry_run = serializer.validated_data["file"], serializer.validated_data["dry_run"]
+        try:
+            text = imports.decode(upload.read())
+        except imports.BadFile as bad:
+            raise exceptions.ValidationError({"file": [str(bad)]}) from None
+        report = self.importer(text=text, dry_run=dry_run, by=request.user)
+        body = ImportReportSerializer(
+            {
+                "rows": report.rows,
+                "imported": report.imported,
+                "dry_run": dry_run,
+                "errors": report.errors,
+                "error_count": report.error_count,
+            }
+        ).data
+        return Response(
+            body, status=status.HTTP_200_OK if report.ok else status.HTTP_400_BAD_REQUEST
+        )
 
 
 @extend_schema(exclude=True)

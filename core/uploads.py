@@ -5,7 +5,8 @@ from pathlib import PurePath
 
 from django.core.exceptions import ValidationError
 
-#: About 25,000 register rows; a bigger file goes through `manage.py import_register`.
+#: About 25,000 register rows; an import also reads at most IMPORT_MAX_ROWS rows (core.imports):
+#: a bigger file goes through `manage.py import_register --max-rows`.
 MAX_CSV_BYTES = 5 * 1024 * 1024
 CSV_BAD_EXTENSION = "“{}” is not a CSV file: upload a .csv file (comma separated, UTF-8)."
 CSV_TOO_LARGE = "“{}” is {:.1f} MB; an import takes at most {:.0f} MB."

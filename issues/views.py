@@ -2,14 +2,12 @@
 
 from __future__ import annotations
 
-import csv
 from datetime import date
-from itertools import islice
 
 from django.contrib import messages
 from django.contrib.auth.mixins import PermissionRequiredMixin
 from django.core.exceptions import ValidationError
-from django.http import Http404, StreamingHttpResponse
+from django.http import Http404
 from django.shortcuts import get_object_or_404, redirect
 from django.urls import reverse
 from django.utils import timezone
@@ -17,9 +15,9 @@ from django.utils.functional import cached_property
 from django.views.generic import FormView, TemplateView
 from django_filters.views import FilterView
 from django_tables2 import SingleTableMixin
-from django_tables2.export import ExportMixin
 
 from core.calendar import add_months, first_of_month
+from core.exports import TableExportMixin
 from issues import rules, selectors, services
 from issues.filters import BreachFilter, CommunicationFilter, IssueFilter
 from issues.forms import (
@@ -121,9 +119,10 @@ class MatrixView(PermissionRequiredMixin, TemplateView):
 # --- Lists ----------------------------------------------------------------------------------
 
 
-class RegisterListView(PermissionRequiredMixin, ExportMixin, SingleTableMixin, FilterView):
+class RegisterListView(PermissionRequiredMixin, TableExportMixin, SingleTableMixin, FilterView):
     template_name = "issues/list.html"
     paginate_by = 50
+    stream_export = True
     heading = ""
     create_url = ""
     create_permission = ""
@@ -151,49 +150,7 @@ class IssueTableCacheMixin:
         return f"{type(self).__name__}:{selectors.issue_list_stamp()}:{path}"
 
 
-class _Echo:
-    """A file-like object whose write returns the line, for csv.writer in a generator."""
-
-    def write(self, value: str) -> str:
-        return value
-
-
-class StreamingCsvExportMixin:
-    """`?_export=csv` streams the filtered, ordered rows in chunks straight from the database
-    (memory stays flat for 100k issues); other formats go through django-tables2."""
-
-    csv_chunk_size = 500
-
-    def create_export(self, export_format):
-        if export_format != "csv":
-            return super().create_export(export_format)
-        queryset = self.get_table(**self.get_table_kwargs()).data.data  # filtered and ordered
-        response = StreamingHttpResponse(
-            self._csv_lines(queryset), content_type="text/csv; charset=utf-8"
-        )
-        filename = self.get_export_filename(export_format)
-        response["Content-Disposition"] = f'attachment; filename="{filename}"'
-        return response
-
-    def _csv_lines(self, queryset):
-        writer = csv.writer(_Echo())
-        table_class, kwargs = self.get_table_class(), self.get_table_kwargs()
-        rows = queryset.iterator(chunk_size=self.csv_chunk_size)
-        with_header = True
-        while True:
-            chunk = list(islice(rows, self.csv_chunk_size))
-            values = table_class(chunk, **kwargs).as_values(self.exclude_columns)
-            header = next(values)
-            if with_header:
-                yield writer.writerow(header)
-                with_header = False
-            for row in values:
-                yield writer.writerow(row)
-            if len(chunk) < self.csv_chunk_size:
-                return
-
-
-class PublishedRegisterView(IssueTableCacheMixin, StreamingCsvExportMixin, RegisterListView):
+class PublishedRegisterView(IssueTableCacheMixin, RegisterListView):
     """The published issue register: what committee members and customers see."""
 
     permission_required = "issues.view_issue"
@@ -206,7 +163,7 @@ class PublishedRegisterView(IssueTableCacheMixin, StreamingCsvExportMixin, Regis
         return selectors.issue_list()
 
 
-class IssueListView(IssueTableCacheMixin, StreamingCsvExportMixin, RegisterListView):
+class IssueListView(IssueTableCacheMixin, RegisterListView):
     """The working list of issues, with customers, MPRNs and owners."""
 
     permission_required = "issues.view_internal_issue"

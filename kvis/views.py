@@ -15,9 +15,10 @@ from django.views import View
 from django.views.generic import TemplateView
 from django_filters.views import FilterView
 from django_tables2 import SingleTableMixin, SingleTableView
-from django_tables2.export import ExportMixin
 
 from core.calendar import localdate, months_ending
+from core.exports import TableExportMixin
+from core.imports import BadFile, decode
 from core.models import Committee
 from kvis import importers, selectors, services
 from kvis.filters import KVIFilter, UpdateFilter
@@ -63,7 +64,7 @@ class DashboardView(PermissionRequiredMixin, TemplateView):
         )
 
 
-class KVIListView(PermissionRequiredMixin, ExportMixin, SingleTableMixin, FilterView):
+class KVIListView(PermissionRequiredMixin, TableExportMixin, SingleTableMixin, FilterView):
     permission_required = "kvis.view_kvi"
     table_class = KVITable
     filterset_class = KVIFilter
@@ -74,7 +75,7 @@ class KVIListView(PermissionRequiredMixin, ExportMixin, SingleTableMixin, Filter
         return selectors.kvis_for_listing()
 
 
-class UpdateListView(PermissionRequiredMixin, ExportMixin, SingleTableMixin, FilterView):
+class UpdateListView(PermissionRequiredMixin, TableExportMixin, SingleTableMixin, FilterView):
     permission_required = "kvis.view_kviupdate"
     table_class = UpdateTable
     filterset_class = UpdateFilter
@@ -411,9 +412,9 @@ class ImportView(PermissionRequiredMixin, View):
             if not form.is_valid():
                 return render(request, self.template_name, {"form": form}, status=400)
             try:
-                text = form.cleaned_data["file"].read().decode("utf-8")
-            except UnicodeDecodeError:
-                form.add_error("file", "The file is not UTF-8 text: save it as CSV UTF-8.")
+                text = decode(form.cleaned_data["file"].read())
+            except BadFile as bad:
+                form.add_error("file", str(bad))
                 return render(request, self.template_name, {"form": form}, status=400)
             kind = form.cleaned_data["kind"]
             dry_run = True

@@ -15,8 +15,8 @@ from django.views import View
 from django.views.generic import FormView, TemplateView
 from django_filters.views import FilterView
 from django_tables2 import SingleTableMixin
-from django_tables2.export import ExportMixin
 
+from core.exports import TableExportMixin
 from performance_plans import selectors, services
 from performance_plans.filters import PlanFilter
 from performance_plans.forms import (
@@ -39,7 +39,7 @@ VIEW_PLAN = "performance_plans.view_plan"
 CHANGE_PLAN = "performance_plans.change_plan"
 
 
-class PlanListView(PermissionRequiredMixin, ExportMixin, SingleTableMixin, FilterView):
+class PlanListView(PermissionRequiredMixin, TableExportMixin, SingleTableMixin, FilterView):
     permission_required = VIEW_PLAN
     table_class = PlanTable
     filterset_class = PlanFilter

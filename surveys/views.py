@@ -10,8 +10,8 @@ from django.utils import timezone
 from django.views.generic import FormView, TemplateView, View
 from django_filters.views import FilterView
 from django_tables2 import SingleTableMixin
-from django_tables2.export import ExportMixin
 
+from core.exports import TableExportMixin
 from surveys import charts, selectors, services
 from surveys.filters import FeedbackFilter, kvi_year_choices
 from surveys.forms import AsOfForm, FeedbackForm, ImportForm, RoundForm
@@ -179,7 +179,7 @@ class RoundImportView(PermissionRequiredMixin, FormView):
         )
 
 
-class FeedbackListView(PermissionRequiredMixin, ExportMixin, SingleTableMixin, FilterView):
+class FeedbackListView(PermissionRequiredMixin, TableExportMixin, SingleTableMixin, FilterView):
     """The "You said, we did" log, per KVI year (the latest year with items by default)."""
 
     permission_required = "surveys.view_yousaidwedid"

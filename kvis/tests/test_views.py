@@ -214,7 +214,10 @@ def test_csv_import_missing_column_is_named(client_for):
         "/kvis/import/",
         {"kind": "results", "file": SimpleUploadedFile("r.csv", b"kvi,measure,actual\nA,B,1\n")},
     )
-    assert b"<td>1</td><td>month</td><td>required column is missing" in response.content
+    # The one import path's message (it was "required column is missing from the header").
+    assert b"<td>1</td><td>month</td><td>Missing column: the file has no &#x27;month&#x27;" in (
+        response.content
+    )
 
 
 def test_measures_import_needs_admin_and_checks_targets(client_for):

@@ -8,9 +8,9 @@ import pytest
 from django.core.management import CommandError, call_command
 
 from core.models import Organisation
-from surveys import services
+from surveys import importers, services
+from surveys.importers import RowError
 from surveys.models import Answer, CategoryScore, Response, Round
-from surveys.services import RowError
 from surveys.tests.factories import RoundFactory, survey_with_questions
 
 pytestmark = pytest.mark.django_db
@@ -29,7 +29,7 @@ def csv(*rows: str, header: str = HEADER) -> str:
 
 
 def errors(round_, text) -> list[RowError]:
-    return services.responses_preview(round=round_, data=text).errors
+    return importers.responses_preview(round=round_, data=text).errors
 
 
 def test_valid_file_previews_scores_without_writing(round_):
@@ -74,7 +74,7 @@ def test_reimport_replaces_earlier_responses(round_):
 def test_headline_with_its_own_questions_counts_only_those():
     survey = survey_with_questions(headline_questions=1, categories=(("A", 1),))
     round_ = RoundFactory(survey=survey)
-    preview = services.responses_preview(round=round_, data="respondent,H1,A1\nr1,5,1\nr2,2,1\n")
+    preview = importers.responses_preview(round=round_, data="respondent,H1,A1\nr1,5,1\nr2,2,1\n")
     scores = {c.name: s for c, s in preview.scores.items()}
     assert scores == {"Overall": Decimal("50.00"), "A": Decimal("0.00")}
 
@@ -90,14 +90,14 @@ def test_organisation_by_short_name_or_name(round_):
 @pytest.mark.parametrize("value", ["6", "0", "x", "4.5", "-1", "５"])
 def test_bad_scale_value_is_named_with_row_and_column(round_, value):
     found = errors(round_, csv("r1,,5,4,3", f"r2,,4,{value},5"))
-    assert found == [RowError(3, "A2", services.ERR_BAD_SCALE.format(value=value, low=1, high=5))]
+    assert found == [RowError(3, "A2", importers.ERR_BAD_SCALE.format(value=value, low=1, high=5))]
     assert str(found[0]).startswith("Row 3, column 'A2': Bad scale value")
 
 
 def test_unknown_question_is_named_with_its_column(round_):
     found = errors(round_, csv("r1,,5,4,3,5", header=HEADER + ",Z9"))
     assert found == [
-        RowError(1, "Z9", services.ERR_UNKNOWN_QUESTION.format(column="Z9", survey=round_.survey))
+        RowError(1, "Z9", importers.ERR_UNKNOWN_QUESTION.format(column="Z9", survey=round_.survey))
     ]
 
 
@@ -107,13 +107,13 @@ def test_unknown_question_is_named_with_its_column(round_):
 )
 def test_missing_column_is_named(round_, header, missing):
     found = errors(round_, csv("r1,5,5,5", header=header))
-    assert RowError(1, missing, services.ERR_MISSING_COLUMN.format(column=missing)) in found
+    assert RowError(1, missing, importers.ERR_MISSING_COLUMN.format(column=missing)) in found
 
 
 def test_duplicate_respondent_names_both_rows(round_):
     found = errors(round_, csv("r1,,5,4,3", "r2,,5,5,5", "R1,,4,4,4"))
     assert found == [
-        RowError(4, "respondent", services.ERR_DUPLICATE_RESPONDENT.format(value="R1", first=2))
+        RowError(4, "respondent", importers.ERR_DUPLICATE_RESPONDENT.format(value="R1", first=2))
     ]
 
 
@@ -128,10 +128,10 @@ def test_every_error_is_reported_and_nothing_is_imported(round_):
         (4, "organisation"),
         (5, ""),
     ]
-    assert preview.errors[3].message == services.ERR_UNKNOWN_ORGANISATION.format(
+    assert preview.errors[3].message == importers.ERR_UNKNOWN_ORGANISATION.format(
         value="Nowhere Ltd"
     )
-    assert preview.errors[4].message == services.ERR_EXTRA_FIELDS
+    assert preview.errors[4].message == importers.ERR_EXTRA_FIELDS
     assert Response.objects.count() == 0
     round_.refresh_from_db()
     assert round_.version == 1
@@ -140,10 +140,10 @@ def test_every_error_is_reported_and_nothing_is_imported(round_):
 @pytest.mark.parametrize(
     ("data", "message"),
     [
-        (b"\xff\xfe\x00", services.ERR_NOT_UTF8),
-        ("", services.ERR_EMPTY_FILE),
-        (HEADER + "\n", services.ERR_NO_ROWS),
-        (HEADER + "\n\n,,,,\n", services.ERR_NO_ROWS),
+        (b"\xff\xfe\x00", importers.ERR_NOT_UTF8),
+        ("", importers.ERR_EMPTY_FILE),
+        (HEADER + "\n", importers.ERR_NO_ROWS),
+        (HEADER + "\n\n,,,,\n", importers.ERR_NO_ROWS),
     ],
 )
 def test_unreadable_or_empty_files_say_so(round_, data, message):
@@ -151,7 +151,7 @@ def test_unreadable_or_empty_files_say_so(round_, data, message):
 
 
 def test_excel_bom_and_blank_trailing_lines_are_accepted(round_):
-    preview = services.responses_preview(
+    preview = importers.responses_preview(
         round=round_, data=("\ufeff" + csv("r1,,5,4,3") + "\n\n").encode()
     )
     assert preview.is_valid and len(preview.rows) == 1

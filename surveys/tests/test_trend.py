@@ -9,7 +9,7 @@ from django.template.loader import render_to_string
 from core import demo as core_demo
 from kvis import registry
 from kvis.rules import Rag
-from surveys import charts, demo, kvi_rules, pack, selectors, services
+from surveys import charts, demo, importers, kvi_rules, pack, selectors, services
 from surveys.models import Round, Survey, YouSaidWeDid
 from surveys.standard import CHANGE, TRUST
 from surveys.tests.factories import CategoryScoreFactory, RoundFactory, survey_with_questions
@@ -178,5 +178,5 @@ def test_demo_csv_gives_the_seed_scores():
     round_ = Round.objects.create(
         survey=Survey.objects.get(key=TRUST), label="x", held_on=date(2020, 11, 1), target=95
     )
-    preview = services.responses_preview(round=round_, data=demo.november_trust_csv())
+    preview = importers.responses_preview(round=round_, data=demo.november_trust_csv())
     assert [str(s) for s in preview.scores.values()] == ["90.91", "93.94", "87.88", "90.91"]

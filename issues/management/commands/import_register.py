@@ -20,8 +20,14 @@ class Command(BaseCommand):
         parser.add_argument("file", type=Path)
         parser.add_argument("--user", required=True, help="Username recorded as the owner.")
         parser.add_argument("--dry-run", action="store_true", help="Check every row; save none.")
+        parser.add_argument(
+            "--max-rows",
+            type=int,
+            default=None,
+            help="Read up to this many rows (default: the IMPORT_MAX_ROWS setting, as uploads).",
+        )
 
-    def handle(self, *args, register, file, user, dry_run, **options):
+    def handle(self, *args, register, file, user, dry_run, max_rows, **options):
         try:
             owner = get_user_model().objects.get(username=user)
         except get_user_model().DoesNotExist:
@@ -30,12 +36,14 @@ class Command(BaseCommand):
             text = file.read_text(encoding="utf-8-sig")
         except (OSError, UnicodeDecodeError) as exc:
             raise CommandError(f"Cannot read {file}: {exc}") from exc
-        report = IMPORTERS[register](text=text, dry_run=dry_run, by=owner)
+        report = IMPORTERS[register](text=text, dry_run=dry_run, by=owner, limit=max_rows)
         for error in report.errors:
             self.stderr.write(str(error))
+        if report.errors_not_shown:
+            self.stderr.write(f"… and {report.errors_not_shown} more error(s).")
         if not report.ok:
             raise CommandError(
-                f"Nothing was imported: {len(report.errors)} error(s) in {report.rows} row(s)."
+                f"Nothing was imported: {report.error_count} error(s) in {report.rows} row(s)."
             )
         if dry_run:
             self.stdout.write(f"All {report.rows} row(s) are valid; nothing saved (dry run).")

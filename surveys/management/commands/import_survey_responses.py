@@ -2,7 +2,7 @@ from pathlib import Path
 
 from django.core.management.base import BaseCommand, CommandError
 
-from surveys import services
+from surveys import importers, services
 from surveys.models import Round
 
 
@@ -30,7 +30,7 @@ class Command(BaseCommand):
         if not preview.is_valid:
             for error in preview.errors:
                 self.stderr.write(str(error))
-            raise CommandError(services.IMPORT_INVALID.format(count=len(preview.errors)))
+            raise CommandError(importers.IMPORT_INVALID.format(count=len(preview.errors)))
         for name, score in preview.score_rows:
             self.stdout.write(f"  {name}: {score}")
         verb = "Would import" if dry_run else "Imported"
