@@ -17,6 +17,7 @@ from django.core.files.base import ContentFile
 from django.db import transaction
 from django.utils import timezone
 
+from core.calendar import closed_days
 from core.models import Committee, Organisation
 from core.roles import CUSTOMER_OPS, PAFA
 from performance_plans import rules, services
@@ -200,7 +201,7 @@ def _ngs_plan(pafa, pac) -> None:
         file=ContentFile(AUDIT_PDF, name="ngs-aq-audit.pdf"),
         by=pafa,
     )
-    services.plan_transition(plan=plan, to=Step.GAPS_OUTLINED, by=pafa)
+    services.plan_transition(plan=plan, to=Step.GAPS_OUTLINED, by=pafa, version=plan.version)
 
 
 def _ses_plan(pafa, pac) -> None:
@@ -238,7 +239,7 @@ def _ses_plan(pafa, pac) -> None:
         file=ContentFile(READS_CSV, name="ses-scorecard.csv"),
         by=pafa,
     )
-    services.plan_transition(plan=plan, to=Step.GAPS_OUTLINED, by=pafa)
+    services.plan_transition(plan=plan, to=Step.GAPS_OUTLINED, by=pafa, version=plan.version)
     actions = [
         (
             "Appoint a named submissions manager",
@@ -293,12 +294,12 @@ def _ses_plan(pafa, pac) -> None:
         by=pafa,
     )
     for step in (Step.ESTABLISHED, Step.NOTIFIED, Step.UNDER_REVIEW):
-        plan = services.plan_transition(plan=plan, to=step, by=pafa)
+        plan = services.plan_transition(plan=plan, to=step, by=pafa, version=plan.version)
     # Back-date the review schedule so the demo shows held reviews.
     Review.objects.filter(plan=plan).delete()
     plan.reviews_start_on = start
     plan.save(update_fields=["reviews_start_on"])
-    holidays = rules.england_and_wales_holidays(range(start.year, today.year + 2))
+    closed = closed_days(range(start.year, today.year + 2))
     progress_by_review = [
         ({0: 70, 1: 10, 2: 50}, "amber"),
         ({0: 100, 1: 25, 2: 50}, "amber"),
@@ -307,7 +308,7 @@ def _ses_plan(pafa, pac) -> None:
     scheduled = start
     action_ids = list(plan.actions.order_by("pk").values_list("pk", flat=True))
     for percents, rag in progress_by_review:
-        scheduled = rules.next_review_date(start, plan.review_interval_days, scheduled, holidays)
+        scheduled = rules.next_review_date(start, plan.review_interval_days, scheduled, closed)
         if scheduled >= today:
             break
         review, _ = Review.objects.get_or_create(plan=plan, scheduled_on=scheduled)

@@ -11,7 +11,7 @@ from django.core.validators import MaxValueValidator, MinValueValidator
 from django.db import models
 from simple_history.models import HistoricalRecords
 
-from core.models import Committee, Organisation
+from core.models import Committee, Organisation, VersionedSettings
 from kvis.models import RagChoices
 from kvis.rules import Rag
 from performance_plans.rules import STEP_LABELS, ActionRag, Outcome, Step
@@ -37,18 +37,11 @@ class ActionRagChoices(models.TextChoices):
     OFF_TRACK = ActionRag.OFF_TRACK.value, ActionRag.OFF_TRACK.label
 
 
-class PlanSettingsQuerySet(models.QuerySet):
-    def current(self) -> PlanSettings:
-        """The latest settings version (created with defaults if there is none)."""
-        latest = self.order_by("-version").first()
-        return latest or PlanSettings.objects.create(version=1)
-
-
-class PlanSettings(models.Model):
+class PlanSettings(VersionedSettings):
     """Intervals and thresholds the plan rules use. Rows are versions: a change adds a row, and
-    every action RAG records the version it was judged with."""
+    every action RAG records the version it was judged with. Version 1 comes from the data
+    migration; `current()` only reads."""
 
-    version = models.PositiveIntegerField(unique=True, editable=False)
     mandated_review_interval_days = models.PositiveIntegerField(
         default=14,
         validators=[MinValueValidator(1)],
@@ -76,13 +69,9 @@ class PlanSettings(models.Model):
         default=25,
         help_text="An action is at risk up to this many points behind plan; beyond, off track.",
     )
-    created_at = models.DateTimeField(auto_now_add=True)
     history = HistoricalRecords()
 
-    objects = PlanSettingsQuerySet.as_manager()
-
-    class Meta:
-        ordering = ["-version"]
+    class Meta(VersionedSettings.Meta):
         verbose_name = "plan settings version"
         verbose_name_plural = "plan settings"
 
@@ -90,7 +79,7 @@ class PlanSettings(models.Model):
         return f"Plan settings v{self.version}"
 
     def save(self, *args, **kwargs) -> None:
-        if self.version is None:
+        if self.version is None:  # a new version (the admin's form, a test): the next number
             last = PlanSettings.objects.order_by("-version").values_list("version", flat=True)
             self.version = (last.first() or 0) + 1
         super().save(*args, **kwargs)
