@@ -56,7 +56,7 @@ class ServiceFormView(PermissionRequiredMixin, FormView):
     form pages.
 
     A service's refusal (ApplicationError) comes back on the form with status 409: on its field
-    when it names one the form shows, else above the form, and with the record's current
+    when it names one the form shows (visibly), else above the form, and with the record's current
     values (`conflict_current`) beside what the user typed, so nothing typed is lost. A model's
     ValidationError comes back on the form's fields (400), never as a 500.
     """
@@ -71,6 +71,19 @@ class ServiceFormView(PermissionRequiredMixin, FormView):
     def success_url_for(self, obj) -> str:
         return obj.get_absolute_url()
 
+    def success_message_for(self, obj) -> str:
+        """The message shown after a save (`success_message` unless a view says more)."""
+        return self.success_message
+
+    def conflict_rows(self, form, current: dict) -> list[tuple[str, object]]:
+        """The record's current values as (label, value), labelled as the form labels them."""
+        rows = []
+        for name, value in current.items():
+            field = form.fields.get(name)
+            label = field.label if field and field.label else name.replace("_", " ")
+            rows.append((str(label)[:1].upper() + str(label)[1:], value))
+        return rows
+
     def get_context_data(self, **kwargs):
         return super().get_context_data(heading=self.heading, **kwargs)
 
@@ -78,16 +91,23 @@ class ServiceFormView(PermissionRequiredMixin, FormView):
         try:
             obj = self.perform(form)
         except ApplicationError as error:
-            field = error.field if error.field in form.fields else None
+            shown = error.field in form.fields and not form.fields[error.field].widget.is_hidden
+            field = error.field if shown else None  # a hidden field's error would go unseen
             form.add_error(field, error.message)
-            return self.refuse(form, status=409, conflict_current=error.current)
+            return self.refuse(
+                form,
+                status=409,
+                conflict_current=error.current,
+                conflict_rows=self.conflict_rows(form, error.current),
+            )
         except ValidationError as error:
             by_field = error.error_dict if hasattr(error, "error_dict") else {None: error.messages}
             for name, errors in by_field.items():
                 form.add_error(name if name in form.fields else None, errors)
             return self.refuse(form, status=400)
-        if self.success_message:
-            messages.success(self.request, self.success_message)
+        message = self.success_message_for(obj)
+        if message:
+            messages.success(self.request, message)
         return redirect(self.success_url_for(obj))
 
     def refuse(self, form, *, status: int, **context):

@@ -1,4 +1,5 @@
-"""Demo data: the RACI matrix of seed 000 and two plans (seed 004's steps and root causes).
+"""Demo data: the RACI matrix of seed 000 (`demo_data/raci.json`) and two plans (seed 004's
+steps and root causes), taken through the services step by step.
 
 - Northern Gas Supply (NGS): mandated by PAC on 18 Jan 2022, at step 1 with gaps and evidence,
   for PAFA to take through the steps in the browser.
@@ -9,7 +10,9 @@ Idempotent: every record is looked up by its natural key before it is created.
 
 from __future__ import annotations
 
+import json
 from datetime import date, timedelta
+from pathlib import Path
 
 from django.apps import apps
 from django.contrib.auth import get_user_model
@@ -17,8 +20,8 @@ from django.core.files.base import ContentFile
 from django.db import transaction
 from django.utils import timezone
 
+from core.calendar import closed_days
 from core.models import Committee, Organisation
-from core.roles import CUSTOMER_OPS, PAFA
 from performance_plans import rules, services
 from performance_plans.models import (
     Activity,
@@ -32,78 +35,10 @@ from performance_plans.models import (
 )
 from performance_plans.rules import Step
 
-#: key, name, Django group, named contacts
-RACI_ROLES = [
-    ("pafa", "PAFA", PAFA, ""),
-    ("customer-ops", "Customer Ops team", CUSTOMER_OPS, ""),
-    ("cams", "CAMs", "", "cam-team@example.org"),
-]
-
-#: The table "Updated Roles & Responsibilities" (PAC, 18/01/2022): key, activity, cells.
-RACI_ACTIVITIES = [
-    (
-        "liaising-with-parties",
-        "Liaising with parties on existing Performance Plans, chasing for updates",
-        [
-            ("pafa", "lead", "Liaises with parties on their plans and chases updates (unchanged)."),
-            (
-                "customer-ops",
-                "support",
-                "Provides DSC Contract Manager contact details to PAFA for parties on an "
-                "Improvement Plan; can escalate or try alternative contacts if PAFA are not "
-                "getting sufficient engagement from the customer.",
-            ),
-        ],
-    ),
-    (
-        "plan-meetings",
-        "Attending regular (e.g. fortnightly) meetings with a customer on a Plan if mandated "
-        "by PAC",
-        [
-            ("pafa", "lead", "Attends the plan meetings."),
-            ("customer-ops", "lead", "Attends the plan meetings; gives CAMs an optional invite."),
-            (
-                "cams",
-                "support",
-                "Receive an optional invite from the relevant Customer Ops team, for awareness "
-                "that the meetings are taking place.",
-            ),
-        ],
-    ),
-    (
-        "intelligence-sharing",
-        "Regular Correla/PAFA meetings to share intelligence about any customer issues",
-        [
-            ("pafa", "lead", "Meets Correla regularly to share intelligence on customer issues."),
-            (
-                "customer-ops",
-                "lead",
-                "Passes CAMs' updates on to PAFA; shares with CAMs details of any customers "
-                "who are on a PIP – or in danger of being on one.",
-            ),
-            (
-                "cams",
-                "support",
-                "Provide any updates from their customer engagement sessions to Customer Ops "
-                "team to pass on to PAFA.",
-            ),
-        ],
-    ),
-    (
-        "pac-attendance",
-        "Attendance at PAC meetings",
-        [
-            ("pafa", "lead", "Attends PAC."),
-            ("customer-ops", "lead", "Attends PAC."),
-            (
-                "cams",
-                "support",
-                "A representative of the CAMs attends for the Performance section of the "
-                "meeting, whenever possible.",
-            ),
-        ],
-    ),
-]
+#: The RACI matrix of seed 000 (the table "Updated Roles & Responsibilities", PAC, 18/01/2022):
+#: its roles (key, name, Django group, named contacts) and activities with their cells.
+RACI = json.loads((Path(__file__).parent / "demo_data" / "raci.json").read_text(encoding="utf-8"))
+RACI_ACTIVITIES = [(a["key"], a["name"], a["cells"]) for a in RACI["activities"]]
 
 NGS_TITLE = "Meter read submission and AQ query performance"
 SES_TITLE = "Timeliness of data submissions"
@@ -130,13 +65,13 @@ def _first_kvi_link() -> tuple[int, int] | None:
 def load_raci() -> None:
     """The RACI matrix of seed 000."""
     roles = {}
-    for order, (key, name, group, contacts) in enumerate(RACI_ROLES):
-        roles[key], _ = RaciRole.objects.get_or_create(
-            key=key,
+    for order, role in enumerate(RACI["roles"]):
+        roles[role["key"]], _ = RaciRole.objects.get_or_create(
+            key=role["key"],
             defaults={
-                "name": name,
-                "group_name": group,
-                "contact_emails": contacts,
+                "name": role["name"],
+                "group_name": role["group"],
+                "contact_emails": role["contacts"],
                 "order": order,
             },
         )
@@ -144,11 +79,14 @@ def load_raci() -> None:
         activity, _ = Activity.objects.get_or_create(
             key=key, defaults={"name": name, "order": order}
         )
-        for role_key, responsibility, duties in cells:
+        for cell in cells:
             ActivityRole.objects.get_or_create(
                 activity=activity,
-                role=roles[role_key],
-                defaults={"responsibility": Responsibility(responsibility), "duties": duties},
+                role=roles[cell["role"]],
+                defaults={
+                    "responsibility": Responsibility(cell["responsibility"]),
+                    "duties": cell["duties"],
+                },
             )
 
 
@@ -200,7 +138,7 @@ def _ngs_plan(pafa, pac) -> None:
         file=ContentFile(AUDIT_PDF, name="ngs-aq-audit.pdf"),
         by=pafa,
     )
-    services.plan_transition(plan=plan, to=Step.GAPS_OUTLINED, by=pafa)
+    services.plan_transition(plan=plan, to=Step.GAPS_OUTLINED, by=pafa, version=plan.version)
 
 
 def _ses_plan(pafa, pac) -> None:
@@ -238,7 +176,7 @@ def _ses_plan(pafa, pac) -> None:
         file=ContentFile(READS_CSV, name="ses-scorecard.csv"),
         by=pafa,
     )
-    services.plan_transition(plan=plan, to=Step.GAPS_OUTLINED, by=pafa)
+    services.plan_transition(plan=plan, to=Step.GAPS_OUTLINED, by=pafa, version=plan.version)
     actions = [
         (
             "Appoint a named submissions manager",
@@ -293,12 +231,12 @@ def _ses_plan(pafa, pac) -> None:
         by=pafa,
     )
     for step in (Step.ESTABLISHED, Step.NOTIFIED, Step.UNDER_REVIEW):
-        plan = services.plan_transition(plan=plan, to=step, by=pafa)
+        plan = services.plan_transition(plan=plan, to=step, by=pafa, version=plan.version)
     # Back-date the review schedule so the demo shows held reviews.
     Review.objects.filter(plan=plan).delete()
     plan.reviews_start_on = start
     plan.save(update_fields=["reviews_start_on"])
-    holidays = rules.england_and_wales_holidays(range(start.year, today.year + 2))
+    closed = closed_days(range(start.year, today.year + 2))
     progress_by_review = [
         ({0: 70, 1: 10, 2: 50}, "amber"),
         ({0: 100, 1: 25, 2: 50}, "amber"),
@@ -307,7 +245,7 @@ def _ses_plan(pafa, pac) -> None:
     scheduled = start
     action_ids = list(plan.actions.order_by("pk").values_list("pk", flat=True))
     for percents, rag in progress_by_review:
-        scheduled = rules.next_review_date(start, plan.review_interval_days, scheduled, holidays)
+        scheduled = rules.next_review_date(start, plan.review_interval_days, scheduled, closed)
         if scheduled >= today:
             break
         review, _ = Review.objects.get_or_create(plan=plan, scheduled_on=scheduled)

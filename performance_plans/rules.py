@@ -1,5 +1,6 @@
 """Pure rules of performance improvement plans: the steps and their gates, action RAG, review
-scheduling and escalation after missed updates. No database: easy to test exhaustively.
+scheduling and escalation after missed updates. No database: easy to test exhaustively (the
+business days a review moves past are core.calendar's, given as a container of closed days).
 """
 
 from __future__ import annotations
@@ -9,6 +10,8 @@ from dataclasses import dataclass
 from datetime import date, timedelta
 from decimal import ROUND_HALF_UP, Decimal
 from enum import IntEnum, StrEnum
+
+from core.calendar import next_business_day_on_or_after
 
 
 class Step(StrEnum):
@@ -234,35 +237,19 @@ def action_rag(
 # Review scheduling ----------------------------------------------------------------------------
 
 
-def england_and_wales_holidays(years: Iterable[int]) -> set[date]:
-    """Bank holidays of England and Wales for the given years (the `holidays` package)."""
-    import holidays
-
-    return set(holidays.country_holidays("GB", subdiv="ENG", years=list(years)).keys())
-
-
-def is_business_day(d: date, holidays: Container[date]) -> bool:
-    """Monday to Friday and not a bank holiday."""
-    return d.weekday() < 5 and d not in holidays
-
-
-def next_business_day(d: date, holidays: Container[date]) -> date:
-    """`d` itself when it is a business day, else the first business day after it."""
-    while not is_business_day(d, holidays):
-        d += timedelta(days=1)
-    return d
-
-
 def next_review_date(
-    anchor: date, interval_days: int, after: date, holidays: Container[date]
+    anchor: date, interval_days: int, after: date, closed: Container[date]
 ) -> date:
     """The first scheduled review (nominally `anchor` + k × interval for k ≥ 1, moved to the
-    next business day) that falls after `after`. The anchor is the day reviews started."""
+    next business day: `closed` holds the bank holidays and closure days) that falls after
+    `after`. The anchor is the day reviews started."""
     if interval_days < 1:
         raise ValueError("The review interval must be at least one day.")
     k = max(1, (after - anchor).days // interval_days)
     while True:
-        candidate = next_business_day(anchor + timedelta(days=interval_days * k), holidays)
+        candidate = next_business_day_on_or_after(
+            anchor + timedelta(days=interval_days * k), closed
+        )
         if candidate > after:
             return candidate
         k += 1

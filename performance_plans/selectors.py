@@ -102,7 +102,7 @@ def plan_page(plan: Plan) -> dict:
     """Everything the plan page shows, prepared."""
     current = Step(plan.step)
     next_step = TRANSITIONS.get(current)
-    settings = PlanSettings.objects.current()
+    settings = PlanSettings.current()
     misses = plan_missed_updates(plan)
     steps = [
         StepView(

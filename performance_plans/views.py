@@ -1,22 +1,23 @@
-"""Views: thin adapters. Who may do what is declared on each view (model permission) and checked
-again against the plan (object permission from predicates.py); a plan the user may not see is a
-404, wherever it is asked for."""
+"""Views: thin adapters. Who may do what is declared on each view (`permission_required`) and
+checked against the plan by django-rules (object permissions from predicates.py); a plan the
+user may not see is a 404, wherever it is asked for. Forms build on core's ServiceFormView."""
 
 from __future__ import annotations
 
 from django.contrib import messages
 from django.contrib.auth.mixins import PermissionRequiredMixin
-from django.core.exceptions import PermissionDenied
-from django.http import FileResponse, Http404, HttpResponseRedirect
+from django.http import FileResponse, Http404
 from django.shortcuts import get_object_or_404, redirect
 from django.urls import reverse
 from django.utils import timezone
 from django.views import View
-from django.views.generic import FormView, TemplateView
+from django.views.generic import TemplateView
 from django_filters.views import FilterView
 from django_tables2 import SingleTableMixin
+from rules.contrib.views import PermissionRequiredMixin as ObjectPermissionRequiredMixin
 
 from core.exports import TableExportMixin
+from core.views import ServiceFormView
 from performance_plans import selectors, services
 from performance_plans.filters import PlanFilter
 from performance_plans.forms import (
@@ -55,9 +56,10 @@ class PlanListView(PermissionRequiredMixin, TableExportMixin, SingleTableMixin, 
         return context
 
 
-class PlanObjectMixin(PermissionRequiredMixin):
-    """Loads `self.plan` from the plans the user may see (404 otherwise) and checks the
-    view's permission against it (403)."""
+class PlanObjectMixin(ObjectPermissionRequiredMixin):
+    """The view's declared permission (`permission_required`), checked against the plan by the
+    rules of predicates.py. A user whose role lacks it is refused (403) before the plan is
+    looked up; a plan the user may not see is a 404. Sets `self.plan`."""
 
     plan_kwarg = "pk"
 
@@ -66,17 +68,11 @@ class PlanObjectMixin(PermissionRequiredMixin):
             selectors.plans_visible_to(self.request.user), pk=self.kwargs[self.plan_kwarg]
         )
 
-    def dispatch(self, request, *args, **kwargs):
-        if not request.user.has_perms(self.get_permission_required()):
-            raise PermissionDenied
+    def get_permission_object(self) -> Plan | None:
+        if not self.request.user.has_perms(self.get_permission_required()):
+            return None  # the role alone refuses: no plan is looked up, nothing is revealed
         self.plan = self.get_plan()
-        if not request.user.has_perm(self.object_permission, self.plan):
-            raise PermissionDenied
-        return super().dispatch(request, *args, **kwargs)
-
-    @property
-    def object_permission(self) -> str:
-        return self.get_permission_required()[0]
+        return self.plan
 
     def plan_url(self) -> str:
         return reverse("plans:detail", args=[self.plan.pk])
@@ -106,50 +102,35 @@ class PlanDetailView(PlanObjectMixin, TemplateView):
         )
 
 
-class PlanFormView(PlanObjectMixin, FormView):
-    """A form about one plan: on success call `perform(form)`; an ApplicationError is shown on
-    the form and nothing is saved."""
+class PlanFormView(PlanObjectMixin, ServiceFormView):
+    """A form about one plan: `perform(form)` calls one service; a refusal answers 409 with the
+    form (and, for a stale version, the plan's current values) and nothing is saved."""
 
     permission_required = CHANGE_PLAN
     template_name = "performance_plans/plan_form.html"
-    heading = ""
     success_message = ""
 
-    def perform(self, form) -> None:
-        raise NotImplementedError
-
-    def form_valid(self, form):
-        try:
-            self.perform(form)
-        except services.ApplicationError as exc:
-            form.add_error(None, exc.message)
-            return self.render_to_response(self.get_context_data(form=form), status=409)
-        if self.success_message:
-            messages.success(self.request, self.success_message)
-        return HttpResponseRedirect(self.get_success_url())
-
-    def get_success_url(self) -> str:
+    def success_url_for(self, obj) -> str:
         return self.plan_url()
 
-    def get_context_data(self, **kwargs):
-        return super().get_context_data(heading=self.heading, **kwargs)
 
-
-class PlanCreateView(PermissionRequiredMixin, FormView):
+class PlanCreateView(ServiceFormView):
     permission_required = "performance_plans.add_plan"
     form_class = PlanCreateForm
     template_name = "performance_plans/plan_form.html"
+    heading = "Put a party on an improvement plan"
 
-    def form_valid(self, form):
+    def perform(self, form):
         data = {
             k: v for k, v in form.cleaned_data.items() if not k.startswith(("cause_", "explain_"))
         }
-        plan = services.plan_create(**data, root_causes=form.root_causes(), by=self.request.user)
-        messages.success(self.request, f"Plan created for {plan.party}.")
-        return redirect("plans:detail", plan.pk)
+        return services.plan_create(**data, root_causes=form.root_causes(), by=self.request.user)
 
-    def get_context_data(self, **kwargs):
-        return super().get_context_data(heading="Put a party on an improvement plan", **kwargs)
+    def success_message_for(self, plan) -> str:
+        return f"Plan created for {plan.party}."
+
+    def success_url_for(self, plan) -> str:
+        return reverse("plans:detail", args=[plan.pk])
 
 
 class PlanEditView(PlanFormView):
@@ -170,8 +151,8 @@ class PlanEditView(PlanFormView):
         changes = {name: form.cleaned_data[name] for name in services.EDITABLE_FIELDS}
         if not form.cleaned_data.get("notification_document"):
             changes.pop("notification_document")
-        # A stale version raises PlanConflict: shown on the form with the current values.
-        services.plan_update(
+        # A stale version raises StaleVersion: shown on the form beside the current values.
+        return services.plan_update(
             plan=self.plan,
             version=form.cleaned_data["version"],
             changes=changes,
@@ -185,7 +166,7 @@ class GapAddView(PlanFormView):
     success_message = "Gap added."
 
     def perform(self, form):
-        services.gap_add(plan=self.plan, by=self.request.user, **form.cleaned_data)
+        return services.gap_add(plan=self.plan, by=self.request.user, **form.cleaned_data)
 
 
 class EvidenceAddView(PlanFormView):
@@ -202,7 +183,7 @@ class EvidenceAddView(PlanFormView):
         return f"Add evidence for the gap “{self.gap}”"
 
     def perform(self, form):
-        services.evidence_add(gap=self.gap, by=self.request.user, **form.cleaned_data)
+        return services.evidence_add(gap=self.gap, by=self.request.user, **form.cleaned_data)
 
 
 class ActionAddView(PlanFormView):
@@ -211,7 +192,7 @@ class ActionAddView(PlanFormView):
     success_message = "Action added."
 
     def perform(self, form):
-        services.action_add(plan=self.plan, by=self.request.user, **form.cleaned_data)
+        return services.action_add(plan=self.plan, by=self.request.user, **form.cleaned_data)
 
 
 class ReviewRecordView(PlanFormView):
@@ -237,7 +218,7 @@ class ReviewRecordView(PlanFormView):
 
     def perform(self, form):
         data = form.cleaned_data
-        services.review_record(
+        return services.review_record(
             review=self.review,
             held_on=data["held_on"],
             attendees=data["attendees"],
@@ -258,7 +239,7 @@ class ChaseAddView(PlanFormView):
         return {"chased_on": timezone.localdate()}
 
     def perform(self, form):
-        services.chase_log(plan=self.plan, by=self.request.user, **form.cleaned_data)
+        return services.chase_log(plan=self.plan, by=self.request.user, **form.cleaned_data)
 
 
 class EscalationAddView(PlanFormView):
@@ -268,7 +249,7 @@ class EscalationAddView(PlanFormView):
     success_message = "Escalation recorded and sent."
 
     def perform(self, form):
-        services.escalation_record(plan=self.plan, by=self.request.user, **form.cleaned_data)
+        return services.escalation_record(plan=self.plan, by=self.request.user, **form.cleaned_data)
 
 
 class PlanCloseView(PlanFormView):
@@ -285,7 +266,7 @@ class PlanCloseView(PlanFormView):
         }
 
     def perform(self, form):
-        services.plan_close(plan=self.plan, by=self.request.user, **form.cleaned_data)
+        return services.plan_close(plan=self.plan, by=self.request.user, **form.cleaned_data)
 
 
 class PlanTransitionView(PlanObjectMixin, View):

@@ -13,6 +13,8 @@ from django.core.validators import MaxValueValidator, MinValueValidator
 from django.db import models
 from simple_history.models import HistoricalRecords
 
+from core.models import VersionedSettings
+
 PERCENT = [MinValueValidator(Decimal("0")), MaxValueValidator(Decimal("100"))]
 
 
@@ -21,11 +23,11 @@ def kvi_year_lookup(field: str, start_year: int) -> dict[str, date]:
     return {f"{field}__gte": date(start_year, 4, 1), f"{field}__lt": date(start_year + 1, 4, 1)}
 
 
-class SurveySettings(models.Model):
+class SurveySettings(VersionedSettings):
     """The tolerance the survey RAG uses (DOMAIN rule 3). Rows are versions: a change adds a
-    row; the trend page and the pack show the version their RAG was worked out with."""
+    row; the trend page and the pack show the version their RAG was worked out with. Version 1
+    comes from the data migration."""
 
-    version = models.PositiveIntegerField(unique=True, editable=False)
     amber_tolerance = models.DecimalField(
         max_digits=5,
         decimal_places=2,
@@ -33,14 +35,12 @@ class SurveySettings(models.Model):
         validators=PERCENT,
         help_text="Points below the target that are still Amber rather than Red.",
     )
-    created_at = models.DateTimeField(auto_now_add=True)
     created_by = models.ForeignKey(
         settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, blank=True, related_name="+"
     )
     history = HistoricalRecords()
 
-    class Meta:
-        ordering = ["-version"]
+    class Meta(VersionedSettings.Meta):
         verbose_name = "survey settings version"
         verbose_name_plural = "survey settings"
 

@@ -15,8 +15,9 @@ from surveys.models import Category, CategoryScore, Round, Survey, SurveySetting
 
 
 def current_settings() -> SurveySettings:
-    """The latest survey settings version (the defaults, unsaved, if there is none)."""
-    return SurveySettings.objects.order_by("-version").first() or SurveySettings(version=0)
+    """The latest survey settings version; SettingsMissing when the table is empty (reading
+    never writes: version 1 comes from the data migration)."""
+    return SurveySettings.current()
 
 
 def surveys() -> QuerySet[Survey]:

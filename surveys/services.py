@@ -1,4 +1,5 @@
-"""Writes: rounds and their scores, the CSV import of responses, "You said, we did" items."""
+"""Writes: rounds and their scores, the CSV import of responses, the settings; "You said, we
+did" items are written by `surveys.feedback` (re-exported here)."""
 
 from __future__ import annotations
 
@@ -9,9 +10,10 @@ from decimal import Decimal
 from django.db import transaction
 from simple_history.utils import bulk_create_with_history
 
-from core.errors import ApplicationError
-from core.models import Organisation
+from core.errors import ApplicationError, StaleVersion
+from core.writes import claim_version, stamp_history
 from surveys import importers
+from surveys.feedback import FEEDBACK_FIELDS, feedback_create, feedback_update  # noqa: F401
 from surveys.importers import ImportPreview
 from surveys.models import (
     Answer,
@@ -21,13 +23,8 @@ from surveys.models import (
     Round,
     Survey,
     SurveySettings,
-    YouSaidWeDid,
 )
 
-CONFLICT = (
-    "Someone else saved this record while you were editing it. Reload the page to see their "
-    "changes, then make yours again."
-)
 HEADLINE_SCORE_NEEDED = "Enter the {category} score: the KVI's RAG follows it."
 NO_RESPONDENTS = "A round needs at least one respondent."
 CATEGORY_OF_OTHER_SURVEY = "The category {category} belongs to another survey."
@@ -94,17 +91,26 @@ def round_create(
         score_source=Round.ScoreSource.ENTERED,
     )
     round.full_clean()
-    _stamp(round, user)
+    stamp_history(round, by=user)
     round.save()
     _set_scores(round=round, scores=scores)
     return round
+
+
+#: The round's own fields a person edits (its scores are rows of their own).
+ROUND_FIELDS = ("label", "held_on", "period_start", "period_end", "respondents", "target", "source")
+
+
+def _score_values(round: Round) -> dict[str, Decimal]:
+    """The round's stored scores keyed as the round form names its score fields."""
+    return {f"score_{s.category_id}": s.score for s in round.scores.all()}
 
 
 @transaction.atomic
 def round_update(
     *,
     round: Round,
-    expected_version: int,
+    version: int | None,
     label: str,
     held_on: date,
     respondents: int,
@@ -115,21 +121,24 @@ def round_update(
     source: str = "",
     user=None,
 ) -> Round:
-    """Change a round and its scores; refused when someone saved it since `expected_version`."""
-    current = Round.objects.select_for_update().get(pk=round.pk)
-    if current.version != expected_version:
-        raise ApplicationError(CONFLICT)
+    """Change a round and its scores; StaleVersion (with the current values and scores) when
+    someone saved it since `version`."""
+    current = Round.objects.select_related("survey").get(pk=round.pk)
+    try:
+        claim_version(current, version, shown=ROUND_FIELDS)
+    except StaleVersion as stale:
+        stale.current.update(_score_values(current))
+        raise
     if respondents < 1:
-        raise ApplicationError(NO_RESPONDENTS)
+        raise ApplicationError(NO_RESPONDENTS, field="respondents")
     _check_headline(current.survey, scores)
     current.label, current.held_on, current.respondents = label, held_on, respondents
     current.target, current.source = target, source
     current.period_start, current.period_end = period_start, period_end
     current.score_source = Round.ScoreSource.ENTERED
-    current.version += 1
     current.full_clean()
-    _stamp(current, user)
-    current.save()
+    stamp_history(current, by=user)
+    current.save(update_fields=[*ROUND_FIELDS, "score_source", "version"])
     _set_scores(round=current, scores=scores)
     return current
 
@@ -176,87 +185,16 @@ def round_import_responses(
 
 
 # ---------------------------------------------------------------------------------------------
-# "You said, we did"
-
-
-FEEDBACK_FIELDS = (
-    "raised_on",
-    "source",
-    "round",
-    "organisation",
-    "you_said",
-    "we_did",
-    "owner",
-    "status",
-    "outcome",
-)
-
-
-@transaction.atomic
-def feedback_create(
-    *,
-    raised_on: date,
-    you_said: str,
-    owner: str,
-    source: str = YouSaidWeDid.Source.SURVEY,
-    round: Round | None = None,
-    organisation: Organisation | None = None,
-    we_did: str = "",
-    status: str = "open",
-    outcome: str = "",
-    user=None,
-) -> YouSaidWeDid:
-    """Log a piece of customer feedback and (when known) what was done about it."""
-    item = YouSaidWeDid(
-        raised_on=raised_on,
-        source=source,
-        round=round,
-        organisation=organisation,
-        you_said=you_said,
-        we_did=we_did,
-        owner=owner,
-        status=status,
-        outcome=outcome,
-    )
-    item.full_clean()
-    _stamp(item, user)
-    item.save()
-    return item
-
-
-@transaction.atomic
-def feedback_update(
-    *, item: YouSaidWeDid, expected_version: int, user=None, **changes
-) -> YouSaidWeDid:
-    """Change a feedback item; refused when someone saved it since `expected_version`."""
-    current = YouSaidWeDid.objects.select_for_update().get(pk=item.pk)
-    if current.version != expected_version:
-        raise ApplicationError(CONFLICT)
-    for name, value in changes.items():
-        if name not in FEEDBACK_FIELDS:
-            raise TypeError(f"feedback_update() got an unexpected field {name!r}")
-        setattr(current, name, value)
-    current.version += 1
-    current.full_clean()
-    _stamp(current, user)
-    current.save()
-    return current
-
-
-# ---------------------------------------------------------------------------------------------
 # Settings
 
 
 @transaction.atomic
 def settings_create(*, amber_tolerance: Decimal, user=None) -> SurveySettings:
     """A new version of the survey settings; earlier versions stay as they were."""
-    latest = SurveySettings.objects.select_for_update().order_by("-version").first()
     row = SurveySettings(
-        version=(latest.version + 1) if latest else 1,
-        amber_tolerance=amber_tolerance,
-        created_by=user,
+        version=SurveySettings.next_version(), amber_tolerance=amber_tolerance, created_by=user
     )
     row.full_clean()
-    _stamp(row, user)
+    stamp_history(row, by=user)
     row.save()
     return row

@@ -6,12 +6,14 @@ from django.contrib import messages
 from django.contrib.auth.mixins import PermissionRequiredMixin
 from django.http import Http404, HttpResponse
 from django.shortcuts import get_object_or_404, redirect
+from django.urls import reverse
 from django.utils import timezone
 from django.views.generic import FormView, TemplateView, View
 from django_filters.views import FilterView
 from django_tables2 import SingleTableMixin
 
 from core.exports import TableExportMixin
+from core.views import ServiceFormView
 from surveys import charts, selectors, services
 from surveys.filters import FeedbackFilter, kvi_year_choices
 from surveys.forms import AsOfForm, FeedbackForm, ImportForm, RoundForm
@@ -79,7 +81,10 @@ class RoundDetailView(PermissionRequiredMixin, TemplateView):
         )
 
 
-class _RoundFormView(PermissionRequiredMixin, FormView):
+class RoundFormView(ServiceFormView):
+    """A round and its scores; a refusal (a stale version, a missing headline score) answers
+    409 with the form and the round's current values."""
+
     form_class = RoundForm
     template_name = "surveys/round_form.html"
 
@@ -89,39 +94,36 @@ class _RoundFormView(PermissionRequiredMixin, FormView):
     def get_context_data(self, **kwargs):
         return super().get_context_data(survey=self.survey, **kwargs)
 
-    def form_valid(self, form):
-        try:
-            round = self.save(form)
-        except services.ApplicationError as exc:
-            form.add_error(None, str(exc))
-            return self.form_invalid(form)
-        messages.success(self.request, f"Saved the {round}.")
-        return redirect("surveys:round_detail", pk=round.pk)
+    def success_message_for(self, round) -> str:
+        return f"Saved the {round}."
+
+    def success_url_for(self, round) -> str:
+        return reverse("surveys:round_detail", args=[round.pk])
 
 
-class RoundCreateView(_RoundFormView):
+class RoundCreateView(RoundFormView):
     permission_required = "surveys.add_round"
 
-    def dispatch(self, request, *args, **kwargs):
+    def setup(self, request, *args, **kwargs):
+        super().setup(request, *args, **kwargs)
         self.survey = get_object_or_404(Survey, key=kwargs["key"])
-        return super().dispatch(request, *args, **kwargs)
 
     def get_initial(self):
         return {"target": self.survey.default_target}
 
-    def save(self, form):
+    def perform(self, form):
         return services.round_create(
             survey=self.survey, user=self.request.user, **form.service_kwargs()
         )
 
 
-class RoundUpdateView(_RoundFormView):
+class RoundUpdateView(RoundFormView):
     permission_required = "surveys.change_round"
 
-    def dispatch(self, request, *args, **kwargs):
+    def setup(self, request, *args, **kwargs):
+        super().setup(request, *args, **kwargs)
         self.round = get_object_or_404(Round.objects.select_related("survey"), pk=kwargs["pk"])
         self.survey = self.round.survey
-        return super().dispatch(request, *args, **kwargs)
 
     def get_initial(self):
         return RoundForm.initial_for(self.round)
@@ -129,10 +131,10 @@ class RoundUpdateView(_RoundFormView):
     def get_context_data(self, **kwargs):
         return super().get_context_data(round=self.round, **kwargs)
 
-    def save(self, form):
+    def perform(self, form):
         return services.round_update(
             round=self.round,
-            expected_version=form.cleaned_data["version"] or 0,
+            version=form.cleaned_data["version"],
             user=self.request.user,
             **form.service_kwargs(),
         )
@@ -206,36 +208,31 @@ class FeedbackListView(PermissionRequiredMixin, TableExportMixin, SingleTableMix
         return kwargs
 
 
-class _FeedbackFormView(PermissionRequiredMixin, FormView):
+class FeedbackFormView(ServiceFormView):
     form_class = FeedbackForm
     template_name = "surveys/feedback_form.html"
+    success_message = "Saved the feedback item."
 
-    def form_valid(self, form):
-        try:
-            self.save(form)
-        except services.ApplicationError as exc:
-            form.add_error(None, str(exc))
-            return self.form_invalid(form)
-        messages.success(self.request, "Saved the feedback item.")
-        return redirect("surveys:feedback_list")
+    def success_url_for(self, item) -> str:
+        return reverse("surveys:feedback_list")
 
 
-class FeedbackCreateView(_FeedbackFormView):
+class FeedbackCreateView(FeedbackFormView):
     permission_required = "surveys.add_yousaidwedid"
 
     def get_initial(self):
         return {"raised_on": timezone.localdate()}
 
-    def save(self, form):
+    def perform(self, form):
         return services.feedback_create(user=self.request.user, **form.service_kwargs())
 
 
-class FeedbackUpdateView(_FeedbackFormView):
+class FeedbackUpdateView(FeedbackFormView):
     permission_required = "surveys.change_yousaidwedid"
 
-    def dispatch(self, request, *args, **kwargs):
+    def setup(self, request, *args, **kwargs):
+        super().setup(request, *args, **kwargs)
         self.item = get_object_or_404(YouSaidWeDid, pk=kwargs["pk"])
-        return super().dispatch(request, *args, **kwargs)
 
     def get_form_kwargs(self):
         return {**super().get_form_kwargs(), "instance": self.item}
@@ -243,10 +240,10 @@ class FeedbackUpdateView(_FeedbackFormView):
     def get_context_data(self, **kwargs):
         return super().get_context_data(item=self.item, **kwargs)
 
-    def save(self, form):
+    def perform(self, form):
         return services.feedback_update(
             item=self.item,
-            expected_version=form.cleaned_data["version"] or 0,
+            version=form.cleaned_data["version"],
             user=self.request.user,
             **form.service_kwargs(),
         )

@@ -8,8 +8,9 @@ from django.core import mail
 from django.core.files.base import ContentFile
 from django.core.files.uploadedfile import SimpleUploadedFile
 
-from core.models import Committee
-from core.tests.factories import PartyFactory
+from core.errors import STALE_VERSION
+from core.models import Committee, SettingsMissing
+from core.tests.factories import ClosureDayFactory, PartyFactory
 from performance_plans import rules, selectors, services
 from performance_plans.models import (
     ActionProgress,
@@ -39,7 +40,7 @@ def _gate_error(to: Step, *missing: str) -> str:
 
 
 def _move(plan, to, user):
-    return services.plan_transition(plan=plan, to=to, by=user)
+    return services.plan_transition(plan=plan, to=to, by=user, version=plan.version)
 
 
 def _ready_for_established(plan):
@@ -80,7 +81,7 @@ def test_plan_create_defaults_to_fortnightly_reviews_when_pac_mandates(pafa_user
         root_causes={RootCauseChoices.MARKET_DYNAMICS: "Skilled labour shortage"},
         by=pafa_user,
     )
-    assert plan.review_interval_days == PlanSettings.objects.current().mandated_review_interval_days
+    assert plan.review_interval_days == PlanSettings.current().mandated_review_interval_days
     assert plan.review_interval_days == 14
     assert plan.step == Step.MANDATED
     assert plan.root_causes.get().explanation == "Skilled labour shortage"
@@ -165,7 +166,7 @@ def test_notified_refused_until_the_notification_is_recorded(pafa_user):
 def test_under_review_refused_without_a_contact_and_schedules_the_first_review(
     pafa_user, monkeypatch
 ):
-    monkeypatch.setattr(services, "_today", lambda: date(2022, 4, 1))
+    monkeypatch.setattr(services.plans, "today", lambda: date(2022, 4, 1))
     plan = _plan_at(Step.NOTIFIED, pafa_user)
     Plan.objects.filter(pk=plan.pk).update(party_contact_email="")
     with pytest.raises(services.ApplicationError) as exc:
@@ -204,7 +205,7 @@ def _hold_review(plan, user, held_on=None, percent=50):
     review = plan.reviews.get(held_on__isnull=True)
     return services.review_record(
         review=review,
-        held_on=held_on or services._today(),
+        held_on=held_on or services.today(),
         attendees="PAFA\nParty",
         notes="",
         plan_rag="amber",
@@ -285,7 +286,7 @@ def test_an_unknown_step_is_refused(pafa_user):
 
 def test_a_stale_transition_is_refused(pafa_user):
     plan = _plan_at(Step.GAPS_OUTLINED, pafa_user)
-    with pytest.raises(services.PlanConflict):
+    with pytest.raises(services.StaleVersion):
         services.plan_transition(plan=plan, to=Step.ESTABLISHED, by=pafa_user, version=1)
 
 
@@ -297,7 +298,7 @@ def test_a_review_records_progress_with_rag_and_settings_version_and_schedules_t
 ):
     plan = _plan_at(Step.UNDER_REVIEW, pafa_user)
     PlanSettings.objects.create(on_track_max_shortfall=5, at_risk_max_shortfall=20)
-    settings = PlanSettings.objects.current()
+    settings = PlanSettings.current()
     action = ActionFactory(
         plan=plan, start_on=date(2022, 1, 1), due_on=date(2022, 1, 1) + timedelta(days=100)
     )
@@ -339,7 +340,7 @@ def _hold_review_again(review, user):
 
 def test_a_review_cannot_be_recorded_before_it_is_held(pafa_user):
     plan = _plan_at(Step.UNDER_REVIEW, pafa_user)
-    tomorrow = services._today() + timedelta(days=1)
+    tomorrow = services.today() + timedelta(days=1)
     with pytest.raises(services.ApplicationError) as exc:
         _hold_review(plan, pafa_user, held_on=tomorrow)
     assert exc.value.message == services.REVIEW_IN_FUTURE.format(tomorrow)
@@ -369,7 +370,9 @@ def test_n_consecutive_missed_updates_flag_escalation_and_tell_the_chasing_lead(
     pafa_user, threshold, django_capture_on_commit_callbacks, monkeypatch
 ):
     PlanSettings.objects.create(missed_updates_before_escalation=threshold)
-    monkeypatch.setattr(services, "activity_lead_emails", lambda key: [f"lead-of-{key}@x.org"])
+    monkeypatch.setattr(
+        services.reviews, "activity_lead_emails", lambda key: [f"lead-of-{key}@x.org"]
+    )
     plan = _plan_at(Step.UNDER_REVIEW, pafa_user)
     services.chase_log(plan=plan, chased_on=date(2022, 5, 1), answered=False, by=pafa_user)
     services.chase_log(plan=plan, chased_on=date(2022, 5, 2), answered=True, by=pafa_user)
@@ -497,10 +500,10 @@ def test_evidence_needs_a_link_or_a_file(pafa_user):
 def test_a_stale_edit_is_refused_with_the_current_values(pafa_user):
     plan = PlanFactory(title="Original")
     services.plan_update(plan=plan, version=1, changes={"title": "Theirs"}, by=pafa_user)
-    with pytest.raises(services.PlanConflict) as exc:
+    with pytest.raises(services.StaleVersion) as exc:
         services.plan_update(plan=plan, version=1, changes={"title": "Mine"}, by=pafa_user)
-    assert "you had version 1, it is now version 2" in exc.value.message
-    assert "title: Theirs" in exc.value.message
+    assert exc.value.message == STALE_VERSION.format(yours=1, theirs=2)
+    assert exc.value.current["title"] == "Theirs"
     plan.refresh_from_db()
     assert plan.title == "Theirs"
 
@@ -517,3 +520,30 @@ def test_transitions_leave_history(pafa_user):
     plan = _plan_at(Step.GAPS_OUTLINED, pafa_user)
     steps = list(plan.history.order_by("history_date").values_list("step", flat=True))
     assert steps[0] == Step.MANDATED and steps[-1] == Step.GAPS_OUTLINED
+
+
+# Business days and settings -------------------------------------------------------------------
+
+
+def test_a_closure_day_on_the_nominal_review_date_moves_the_review(pafa_user, monkeypatch):
+    # Reviews start on Tuesday 3 May 2022; fortnightly, the first is nominally Tuesday 17 May.
+    monkeypatch.setattr(services.plans, "today", lambda: date(2022, 5, 3))
+    ClosureDayFactory(day=date(2022, 5, 17), reason="Office move")
+    plan = _plan_at(Step.UNDER_REVIEW, pafa_user)
+    assert plan.next_review_on == date(2022, 5, 18)
+    assert list(plan.reviews.values_list("scheduled_on", flat=True)) == [date(2022, 5, 18)]
+
+
+def test_reading_empty_plan_settings_raises_and_writes_nothing(pafa_user):
+    PlanSettings.objects.all().delete()
+    with pytest.raises(SettingsMissing):
+        PlanSettings.current()
+    with pytest.raises(SettingsMissing):
+        selectors.plan_page(PlanFactory())
+    assert not PlanSettings.objects.exists()
+
+
+def test_the_data_migration_gives_plan_settings_version_1():
+    settings = PlanSettings.current()
+    assert (settings.version, settings.review_interval_days) == (1, 28)
+    assert settings.mandated_review_interval_days == 14

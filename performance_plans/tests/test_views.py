@@ -12,6 +12,7 @@ from django.urls import reverse
 
 from conftest import make_user
 from core.contacts import activity_lead_emails
+from core.errors import STALE_VERSION
 from core.models import Committee
 from core.roles import ADMIN, COMMITTEE_MEMBER, CUSTOMER_OPS, PAFA, ROLES
 from core.tests.factories import PartyFactory
@@ -193,7 +194,9 @@ def test_the_edit_form_refuses_a_stale_version_and_shows_current_values(pafa_use
     response = client.post(reverse("plans:edit", args=[plan.pk]), data)
     assert response.status_code == 409
     text = response.content.decode()
-    assert "Someone else changed this plan" in text and "Changed by PAFA 2" in text
+    assert STALE_VERSION.format(yours=1, theirs=2) in text and "Changed by PAFA 2" in text
+    assert response.context["conflict_current"]["title"] == "Changed by PAFA 2"
+    assert 'value="Mine"' in text  # what the user typed stays in the form
     plan.refresh_from_db()
     assert plan.title == "Changed by PAFA 2"
 

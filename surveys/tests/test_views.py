@@ -8,6 +8,7 @@ from django.urls import reverse
 from django.utils import timezone
 
 from core import demo as core_demo
+from core.errors import STALE_VERSION
 from core.roles import ADMIN, COMMITTEE_MEMBER, CUSTOMER_OPS, PAFA
 from surveys import demo, services
 from surveys.models import Response, Round, Survey, YouSaidWeDid
@@ -146,7 +147,11 @@ def test_stale_round_edit_is_refused(client_for, nov):
     ok = client_for(CUSTOMER_OPS).post(url, {**data, "source": "first edit"})
     assert ok.status_code == 302
     stale = client_for(ADMIN).post(url, {**data, "source": "second edit"})
-    assert services.CONFLICT in stale.content.decode()
+    assert stale.status_code == 409
+    html = stale.content.decode()
+    assert STALE_VERSION.format(yours=2, theirs=3).replace("'", "&#x27;") in html
+    assert "first edit" in html  # the current value, shown beside the typed "second edit"
+    assert 'value="second edit"' in html
     nov.refresh_from_db()
     assert (nov.source, nov.version, nov.score_source) == ("first edit", 3, "entered")
 
@@ -209,7 +214,12 @@ def test_feedback_create_and_stale_edit(client_for, seeded):
     done = {**data, "status": "done", "we_did": "One weekly digest.", "version": 1}
     assert c.post(url, done).status_code == 302
     stale = client_for(ADMIN).post(url, {**done, "outcome": "x"})
-    assert services.CONFLICT in stale.content.decode()
+    assert stale.status_code == 409
+    assert STALE_VERSION.format(yours=1, theirs=2).replace("'", "&#x27;") in (
+        stale.content.decode()
+    )
+    assert stale.context["conflict_current"]["we_did"] == "One weekly digest."
+    assert YouSaidWeDid.objects.get(pk=item.pk).outcome == ""
 
 
 def test_feedback_rules_are_explained(client_for, nov):
@@ -232,7 +242,7 @@ def test_feedback_rules_are_explained(client_for, nov):
 def test_feedback_update_service_refuses_unknown_fields():
     item = YouSaidWeDidFactory()
     with pytest.raises(TypeError):
-        services.feedback_update(item=item, expected_version=1, version=5)
+        services.feedback_update(item=item, version=1, reference=5)
 
 
 def test_overview_as_at_an_earlier_month(client_for, seeded):

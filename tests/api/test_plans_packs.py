@@ -4,6 +4,7 @@ from datetime import date
 
 import pytest
 
+from core.errors import STALE_VERSION
 from core.roles import ADMIN, COMMITTEE_MEMBER, CUSTOMER_OPS, PAFA
 from core.tests.factories import CommitteeFactory
 from kvis.models import Pack
@@ -101,7 +102,9 @@ def test_stale_transition_is_409(api_for):
         HTTP_IF_MATCH=f'"{plan.version - 1}"',
     )
     assert response.status_code == 409
-    assert "Someone else changed this plan" in response.json()["detail"]
+    assert response.json()["detail"] == STALE_VERSION.format(
+        yours=plan.version - 1, theirs=plan.version
+    )
     assert Plan.objects.get(pk=plan.pk).step == "mandated"
 
 

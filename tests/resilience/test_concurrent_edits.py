@@ -15,6 +15,7 @@ from decimal import Decimal
 import pytest
 from django.db import connection, connections, transaction
 
+from core.errors import STALE_VERSION
 from kvis import services as kvi_services
 from kvis.models import KVIUpdate
 from kvis.tests.factories import MeasureFactory
@@ -128,12 +129,10 @@ def test_two_users_edit_the_same_plan_at_once(pafa_user, admin_user_):
     assert outcome["second_blocked"], "the second edit did not wait for the first one's lock"
     assert isinstance(outcome["first"], Plan), outcome["first"]
     refused = outcome["second"]
-    assert isinstance(refused, plan_services.PlanConflict), refused
-    assert f"you had version {plan.version}, it is now version {plan.version + 1}" in (
-        refused.message
-    )
-    assert "title: PAFA's title" in refused.message
-    assert refused.extra["current"].title == "PAFA's title"
+    assert isinstance(refused, plan_services.StaleVersion), refused
+    assert (refused.yours, refused.theirs) == (plan.version, plan.version + 1)
+    assert refused.message == STALE_VERSION.format(yours=plan.version, theirs=plan.version + 1)
+    assert refused.current["title"] == "PAFA's title"
     plan.refresh_from_db()
     assert (plan.title, plan.version) == ("PAFA's title", 2)
 

@@ -1,5 +1,4 @@
-"""Performance improvement plans (PIPs) for parties, their evidence, actions, reviews, chases and
-escalations; the settings they use; and the RACI matrix of who leads each activity."""
+"""A plan and what it is built from: its settings, root causes, gaps, evidence and actions."""
 
 from __future__ import annotations
 
@@ -11,9 +10,7 @@ from django.core.validators import MaxValueValidator, MinValueValidator
 from django.db import models
 from simple_history.models import HistoricalRecords
 
-from core.models import Committee, Organisation
-from kvis.models import RagChoices
-from kvis.rules import Rag
+from core.models import Committee, Organisation, VersionedSettings
 from performance_plans.rules import STEP_LABELS, ActionRag, Outcome, Step
 
 
@@ -37,18 +34,11 @@ class ActionRagChoices(models.TextChoices):
     OFF_TRACK = ActionRag.OFF_TRACK.value, ActionRag.OFF_TRACK.label
 
 
-class PlanSettingsQuerySet(models.QuerySet):
-    def current(self) -> PlanSettings:
-        """The latest settings version (created with defaults if there is none)."""
-        latest = self.order_by("-version").first()
-        return latest or PlanSettings.objects.create(version=1)
-
-
-class PlanSettings(models.Model):
+class PlanSettings(VersionedSettings):
     """Intervals and thresholds the plan rules use. Rows are versions: a change adds a row, and
-    every action RAG records the version it was judged with."""
+    every action RAG records the version it was judged with. Version 1 comes from the data
+    migration; `current()` only reads."""
 
-    version = models.PositiveIntegerField(unique=True, editable=False)
     mandated_review_interval_days = models.PositiveIntegerField(
         default=14,
         validators=[MinValueValidator(1)],
@@ -76,13 +66,9 @@ class PlanSettings(models.Model):
         default=25,
         help_text="An action is at risk up to this many points behind plan; beyond, off track.",
     )
-    created_at = models.DateTimeField(auto_now_add=True)
     history = HistoricalRecords()
 
-    objects = PlanSettingsQuerySet.as_manager()
-
-    class Meta:
-        ordering = ["-version"]
+    class Meta(VersionedSettings.Meta):
         verbose_name = "plan settings version"
         verbose_name_plural = "plan settings"
 
@@ -90,7 +76,7 @@ class PlanSettings(models.Model):
         return f"Plan settings v{self.version}"
 
     def save(self, *args, **kwargs) -> None:
-        if self.version is None:
+        if self.version is None:  # a new version (the admin's form, a test): the next number
             last = PlanSettings.objects.order_by("-version").values_list("version", flat=True)
             self.version = (last.first() or 0) + 1
         super().save(*args, **kwargs)
@@ -308,177 +294,3 @@ class Action(models.Model):
     def clean(self) -> None:
         if self.start_on and self.due_on and self.due_on < self.start_on:
             raise ValidationError({"due_on": "The due date cannot be before the start date."})
-
-
-class Review(models.Model):
-    """A review meeting: scheduled automatically, then recorded when held (step 4)."""
-
-    plan = models.ForeignKey(Plan, on_delete=models.CASCADE, related_name="reviews")
-    scheduled_on = models.DateField()
-    held_on = models.DateField(null=True, blank=True)
-    attendees = models.TextField(blank=True, help_text="Who attended, one per line.")
-    notes = models.TextField(blank=True)
-    plan_rag = models.CharField(
-        max_length=12, choices=RagChoices.choices, default=RagChoices.NOT_REPORTED
-    )
-    recorded_by = models.ForeignKey(
-        settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, blank=True, related_name="+"
-    )
-    history = HistoricalRecords()
-
-    class Meta:
-        ordering = ["plan", "scheduled_on"]
-        constraints = [
-            models.UniqueConstraint(
-                fields=["plan", "scheduled_on"], name="one_review_per_plan_date"
-            )
-        ]
-
-    def __str__(self) -> str:
-        return f"Review of {self.plan} on {self.scheduled_on:%d %b %Y}"
-
-    @property
-    def rag(self) -> Rag:
-        return Rag(self.plan_rag)
-
-
-class ActionProgress(models.Model):
-    """An action's progress at a review, with its RAG against the straight-line expectation."""
-
-    review = models.ForeignKey(Review, on_delete=models.CASCADE, related_name="progress")
-    action = models.ForeignKey(Action, on_delete=models.CASCADE, related_name="progress")
-    percent_complete = models.PositiveSmallIntegerField(validators=[MaxValueValidator(100)])
-    expected_percent = models.DecimalField(max_digits=5, decimal_places=1)
-    rag = models.CharField(max_length=12, choices=ActionRagChoices)
-    settings_version = models.PositiveIntegerField()
-    note = models.CharField(max_length=300, blank=True)
-    history = HistoricalRecords()
-
-    class Meta:
-        ordering = ["review", "action"]
-        constraints = [
-            models.UniqueConstraint(fields=["review", "action"], name="one_progress_per_review")
-        ]
-        verbose_name_plural = "action progress"
-
-    def __str__(self) -> str:
-        return f"{self.action}: {self.percent_complete}%"
-
-    @property
-    def rag_colour(self) -> str:
-        return ActionRag(self.rag).rag
-
-
-class Chase(models.Model):
-    """PAFA asking the party for its update; unanswered chases in a row lead to escalation."""
-
-    plan = models.ForeignKey(Plan, on_delete=models.CASCADE, related_name="chases")
-    chased_on = models.DateField()
-    chased_by = models.ForeignKey(
-        settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, related_name="+"
-    )
-    method = models.CharField(max_length=100, default="E-mail")
-    answered = models.BooleanField(
-        default=False, help_text="The party provided its update in response."
-    )
-    note = models.CharField(max_length=300, blank=True)
-    history = HistoricalRecords()
-
-    class Meta:
-        ordering = ["plan", "chased_on", "pk"]
-
-    def __str__(self) -> str:
-        return f"Chase of {self.plan} on {self.chased_on:%d %b %Y}"
-
-
-class EscalationTarget(models.TextChoices):
-    CUSTOMER_OPS = "customer_ops", "Customer Ops team"
-    CAM = "cam", "Customer Advocate Manager (CAM)"
-
-
-class Escalation(models.Model):
-    """The record that a party not engaging was escalated to Customer Ops or its CAM."""
-
-    plan = models.ForeignKey(Plan, on_delete=models.CASCADE, related_name="escalations")
-    escalated_to = models.CharField(max_length=20, choices=EscalationTarget)
-    escalated_on = models.DateField()
-    escalated_by = models.ForeignKey(
-        settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, related_name="+"
-    )
-    recipients = models.TextField(blank=True, help_text="E-mail addresses notified.")
-    missed_updates = models.PositiveIntegerField()
-    note = models.TextField(blank=True)
-    history = HistoricalRecords()
-
-    class Meta:
-        ordering = ["plan", "escalated_on", "pk"]
-
-    def __str__(self) -> str:
-        return f"{self.plan} escalated to {self.get_escalated_to_display()}"
-
-
-# RACI -----------------------------------------------------------------------------------------
-
-
-class RaciRole(models.Model):
-    """A role in the RACI matrix. Its people are the members of a Django group (PAFA, Customer
-    Ops) and/or the named contacts listed here (e.g. the CAMs, who have no portal role)."""
-
-    key = models.SlugField(max_length=50, unique=True)
-    name = models.CharField(max_length=100)
-    group_name = models.CharField(
-        max_length=150, blank=True, help_text="Django group whose members hold this role."
-    )
-    contact_emails = models.TextField(
-        blank=True, help_text="Named contacts for this role, one e-mail address per line."
-    )
-    order = models.PositiveSmallIntegerField(default=0)
-    history = HistoricalRecords()
-
-    class Meta:
-        ordering = ["order", "name"]
-        verbose_name = "RACI role"
-
-    def __str__(self) -> str:
-        return self.name
-
-
-class Activity(models.Model):
-    """An activity of performance engagement, with its lead and supporting roles."""
-
-    key = models.SlugField(max_length=80, unique=True, help_text="Stable key other apps use.")
-    name = models.CharField(max_length=300)
-    order = models.PositiveSmallIntegerField(default=0)
-    history = HistoricalRecords()
-
-    class Meta:
-        ordering = ["order", "name"]
-        verbose_name_plural = "activities"
-
-    def __str__(self) -> str:
-        return self.name
-
-
-class Responsibility(models.TextChoices):
-    LEAD = "lead", "Lead"
-    SUPPORT = "support", "Supporting"
-
-
-class ActivityRole(models.Model):
-    """What a role does in an activity: leads it or supports it."""
-
-    activity = models.ForeignKey(Activity, on_delete=models.CASCADE, related_name="roles")
-    role = models.ForeignKey(RaciRole, on_delete=models.PROTECT, related_name="activities")
-    responsibility = models.CharField(max_length=10, choices=Responsibility)
-    duties = models.TextField(help_text="What this role does in the activity.")
-    history = HistoricalRecords()
-
-    class Meta:
-        ordering = ["activity", "responsibility", "role"]
-        constraints = [
-            models.UniqueConstraint(fields=["activity", "role"], name="one_cell_per_activity_role")
-        ]
-        verbose_name = "activity role"
-
-    def __str__(self) -> str:
-        return f"{self.role} ({self.get_responsibility_display()}) in {self.activity}"
