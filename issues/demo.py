@@ -15,10 +15,10 @@ from decimal import Decimal
 from django.contrib.auth import get_user_model
 from django.db import transaction
 
+from core.calendar import LONDON
 from core.models import ClosureDay, Organisation
 from issues import services
 from issues.models import Breach, Communication, Issue, RectificationTask
-from issues.rules import LONDON
 
 
 def _at(y, m, d, hh=10, mm=0) -> datetime:

@@ -12,6 +12,7 @@ from django.db import models
 from django.utils import timezone
 from simple_history.models import HistoricalRecords
 
+from core.calendar import add_months, first_of_month, start_of_day
 from issues import rules
 
 LEVEL_CHOICES = [(value, label) for value, label in rules.LEVELS.items()]
@@ -534,9 +535,5 @@ class ReminderSent(models.Model):
 
 def month_bounds(month: date) -> tuple[datetime, datetime]:
     """The aware start and end (exclusive) of a calendar month in Europe/London."""
-    from core.calendar import add_months
-
-    start = datetime(month.year, month.month, 1, tzinfo=rules.LONDON)
-    following = add_months(month, 1)
-    end = datetime(following.year, following.month, 1, tzinfo=rules.LONDON)
-    return start, end
+    start = first_of_month(month)
+    return start_of_day(start), start_of_day(add_months(start, 1))

@@ -12,7 +12,7 @@ from django.db.models import Prefetch, Q, QuerySet
 from django.utils import timezone
 from simple_history.utils import get_m2m_reverse_field_name
 
-from core.calendar import add_months, kvi_year_start
+from core.calendar import add_months, kvi_year_start, local_day
 from issues import rules
 from issues.models import (
     CHECKLIST,
@@ -253,7 +253,7 @@ def issue_month(month: date, amber_max_overdue: int = 2) -> dict:
         Q(resolved_at__isnull=True) | Q(resolved_at__gte=as_of)
     )
     ages = Counter(
-        rules.age_bucket((rules.local_day(as_of) - rules.local_day(i.identified_at)).days)
+        rules.age_bucket((local_day(as_of) - local_day(i.identified_at)).days)
         for i in open_then.only("identified_at")
     )
     overdue_actions = (

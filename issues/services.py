@@ -166,7 +166,7 @@ def issue_create(
         mprns_affected=mprns_affected,
         internal_notes=internal_notes,
     )
-    _create_with_reference(issue, "ISS", rules.local_day(identified_at).year)
+    _create_with_reference(issue, "ISS", calendar.local_day(identified_at).year)
     issue.affected_customers.set(customers)
     if impact is not None or financial is not None:
         issue_score(issue=issue, impact=impact, financial=financial, by=by, at=scored_at)
@@ -353,7 +353,7 @@ def breach_create(
         actions=actions,
     )
     _stamp_clocks(breach)
-    _create_with_reference(breach, "BRE", rules.local_day(identified_at).year)
+    _create_with_reference(breach, "BRE", calendar.local_day(identified_at).year)
     breach.customers_impacted.set(customers)
     return breach
 
@@ -404,7 +404,7 @@ def communication_create(
         distribution_lists=distribution_lists,
         **checklist,
     )
-    _create_with_reference(comm, "COM", rules.local_day(sent_at).year)
+    _create_with_reference(comm, "COM", calendar.local_day(sent_at).year)
     comm.recipients.set(customers)
     comm.issues.set(list(issues))
     comm.breaches.set(list(breaches))

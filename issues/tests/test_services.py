@@ -8,6 +8,7 @@ from django.core import mail
 from django.utils import timezone
 
 from core import contacts
+from core.calendar import LONDON, end_of_day
 from core.models import ClosureDay
 from core.tests.factories import OrganisationFactory, UserFactory
 from issues import reminders, selectors, services
@@ -20,7 +21,6 @@ from issues.models import (
     ReminderSent,
     ScoringMatrix,
 )
-from issues.rules import LONDON, end_of_day
 from issues.services import ApplicationError
 from issues.tests.factories import (
     BreachFactory,

@@ -6,10 +6,10 @@ import pytest
 from django.urls import reverse
 from django.utils import timezone
 
+from core.calendar import LONDON
 from core.roles import ADMIN, COMMITTEE_MEMBER, CUSTOMER_OPS, PAFA
 from core.tests.factories import OrganisationFactory
 from issues.models import Breach, Issue, IssueAction
-from issues.rules import LONDON
 from issues.tests.factories import (
     BreachFactory,
     CommunicationFactory,

@@ -5,11 +5,11 @@ from datetime import datetime, timedelta
 import pytest
 from django.utils import timezone
 
+from core.calendar import LONDON
 from core.roles import ADMIN, COMMITTEE_MEMBER, CUSTOMER_OPS, PAFA
 from core.tests.factories import OrganisationFactory
 from issues import services
 from issues.models import Breach, Issue
-from issues.rules import LONDON
 from issues.tests.factories import BreachFactory, CommunicationFactory, IssueFactory
 from tests.api.conftest import CALLERS, refused_status
 

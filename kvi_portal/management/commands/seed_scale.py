@@ -84,7 +84,7 @@ def _moment(rng: random.Random, month: date) -> datetime:
         rng.randint(1, 28),
         rng.randint(8, 17),
         rng.randint(0, 59),
-        tzinfo=issue_rules.LONDON,
+        tzinfo=calendar.LONDON,
     )
 
 
@@ -204,7 +204,7 @@ class Command(BaseCommand):
                     add_months(month, 1).month,
                     10,
                     12,
-                    tzinfo=issue_rules.LONDON,
+                    tzinfo=calendar.LONDON,
                 )
                 update = KVIUpdate(
                     kvi=kvi,
@@ -245,7 +245,7 @@ class Command(BaseCommand):
         return numbers
 
     def _reference(self, numbers: dict[int, int], prefix: str, moment: datetime) -> str:
-        year = issue_rules.local_day(moment).year
+        year = calendar.local_day(moment).year
         number = numbers.get(year, 1)
         numbers[year] = number + 1
         return f"{prefix}-{year}-{number:04d}"
