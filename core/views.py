@@ -78,8 +78,8 @@ class ServiceFormView(PermissionRequiredMixin, FormView):
         try:
             obj = self.perform(form)
         except ApplicationError as error:
-            field = error.field if error.field in form.fields else None
-            form.add_error(field, error.message)
+            shown = error.field in form.fields and not form.fields[error.field].widget.is_hidden
+            form.add_error(error.field if shown else None, error.message)  # a hidden version
             return self.refuse(form, status=409, conflict_current=error.current)
         except ValidationError as error:
             by_field = error.error_dict if hasattr(error, "error_dict") else {None: error.messages}

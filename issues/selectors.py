@@ -17,16 +17,29 @@ from issues import rules
 from issues.models import (
     CHECKLIST,
     Breach,
+    BreachPolicy,
     Category,
     Communication,
     IdentifiedBy,
     Issue,
     IssueAction,
     RectificationTask,
+    ScoringMatrix,
     Severity,
     month_bounds,
 )
 from kvis.rules import Suggestion
+
+
+def matrix_current() -> ScoringMatrix:
+    """The scoring matrix in force, with its bands; SettingsMissing when none exists (reading
+    never creates one: version 1 comes from the data migration)."""
+    return ScoringMatrix.current()
+
+
+def breach_policy_current() -> BreachPolicy:
+    """The breach policy in force; SettingsMissing when none exists."""
+    return BreachPolicy.current()
 
 
 def issue_list() -> QuerySet[Issue]:
@@ -167,8 +180,6 @@ def _as_of(month: date) -> datetime:
 
 def breach_month(month: date, now: datetime | None = None) -> dict:
     """A month's breaches: counts by severity, both clocks per breach, and the suggested RAG."""
-    from issues.services import breach_policy_current
-
     policy = breach_policy_current()
     now = now or timezone.now()
     breaches = list(breach_list().identified_in(month).order_by("identified_at"))
@@ -288,8 +299,6 @@ def issue_month(month: date, amber_max_overdue: int = 2) -> dict:
 
 
 def _band_order(counter: Counter) -> list[str]:
-    from issues.services import matrix_current
-
     names = [b.name for b in matrix_current().bands.all()]
     return names + sorted(n for n in counter if n not in names)
 

@@ -6,6 +6,7 @@ import pytest
 from django.utils import timezone
 
 from core.calendar import LONDON
+from core.errors import STALE_VERSION
 from core.roles import ADMIN, COMMITTEE_MEMBER, CUSTOMER_OPS, PAFA
 from core.tests.factories import OrganisationFactory
 from issues import services
@@ -201,7 +202,7 @@ def test_stale_issue_patch_is_409_and_changes_nothing(api_for, records):
         f"/api/issues/{issue.reference}/", {"version": stale, "title": "Mine"}, format="json"
     )
     assert response.status_code == 409
-    assert response.json() == {"detail": services.STALE_VERSION}
+    assert response.json() == {"detail": STALE_VERSION.format(yours=stale, theirs=stale + 1)}
     issue.refresh_from_db()
     assert issue.title == "Someone else's title"
 
