@@ -165,23 +165,16 @@ class IssueQuerySet(models.QuerySet):
         start, end = month_bounds(month)
         return self.filter(identified_at__gte=start, identified_at__lt=end)
 
-    def still_open(self) -> IssueQuerySet:
-        """Issues not yet resolved or closed."""
-        return self.filter(status__in=[IssueStatus.OPEN, IssueStatus.PLAN_AGREED])
-
-    def unscored(self) -> IssueQuerySet:
-        """Issues not yet scored against the matrix."""
-        return self.filter(score__isnull=True)
+    def open_at(self, moment: datetime) -> IssueQuerySet:
+        """Issues identified before `moment` and not resolved by then."""
+        return self.filter(identified_at__lt=moment).filter(
+            models.Q(resolved_at__isnull=True) | models.Q(resolved_at__gte=moment)
+        )
 
     def with_overdue(self) -> IssueQuerySet:
         """Issues with a required action or a rectification task past its due time."""
-        now = timezone.now()
-        late_action = IssueAction.objects.filter(
-            issue=models.OuterRef("pk"), done_at__isnull=True, due_at__lt=now
-        )
-        late_task = RectificationTask.objects.filter(
-            issue=models.OuterRef("pk"), done_date__isnull=True, due_date__lt=timezone.localdate()
-        )
+        late_action = IssueAction.objects.overdue().filter(issue=models.OuterRef("pk"))
+        late_task = RectificationTask.objects.overdue().filter(issue=models.OuterRef("pk"))
         return self.filter(models.Exists(late_action) | models.Exists(late_task))
 
 
@@ -326,12 +319,11 @@ class ActionKind(models.TextChoices):
 
 class IssueActionQuerySet(models.QuerySet):
     def overdue(self, at: datetime | None = None) -> IssueActionQuerySet:
-        """Required actions not done whose due time has passed."""
-        return self.filter(done_at__isnull=True, due_at__lt=at or timezone.now())
-
-    def outstanding(self) -> IssueActionQuerySet:
-        """Required actions not done yet."""
-        return self.filter(done_at__isnull=True)
+        """Required actions past their due time and not done by `at` (default now)."""
+        at = at or timezone.now()
+        return self.filter(due_at__lt=at).filter(
+            models.Q(done_at__isnull=True) | models.Q(done_at__gt=at)
+        )
 
 
 class IssueAction(models.Model):
@@ -361,8 +353,11 @@ class IssueAction(models.Model):
 
 class RectificationTaskQuerySet(models.QuerySet):
     def overdue(self, today: date | None = None) -> RectificationTaskQuerySet:
-        """Tasks not done whose due date has passed."""
-        return self.filter(done_date__isnull=True, due_date__lt=today or timezone.localdate())
+        """Tasks past their due date and not done by `today` (default today)."""
+        today = today or timezone.localdate()
+        return self.filter(due_date__lt=today).filter(
+            models.Q(done_date__isnull=True) | models.Q(done_date__gt=today)
+        )
 
 
 class RectificationTask(models.Model):

@@ -8,7 +8,7 @@ from dataclasses import dataclass
 from datetime import date, datetime
 from decimal import Decimal
 
-from django.db.models import Prefetch, Q, QuerySet
+from django.db.models import Prefetch, QuerySet
 from django.utils import timezone
 from simple_history.utils import get_m2m_reverse_field_name
 
@@ -260,24 +260,14 @@ def issue_month(month: date, amber_max_overdue: int = 2) -> dict:
     by_provider = sum(1 for i in new if i.identified_by == IdentifiedBy.PROVIDER)
     aq = [i for i in new if i.category == Category.AQ_DEFECT]
     aq_by_provider = sum(1 for i in aq if i.identified_by == IdentifiedBy.PROVIDER)
-    open_then = Issue.objects.filter(identified_at__lt=as_of).filter(
-        Q(resolved_at__isnull=True) | Q(resolved_at__gte=as_of)
-    )
+    open_then = Issue.objects.open_at(as_of)
     ages = Counter(
         rules.age_bucket((local_day(as_of) - local_day(i.identified_at)).days)
         for i in open_then.only("identified_at")
     )
-    overdue_actions = (
-        IssueAction.objects.filter(due_at__lt=as_of)
-        .filter(Q(done_at__isnull=True) | Q(done_at__gt=as_of))
-        .select_related("issue")
-    )
-    today = timezone.localtime(as_of).date()
-    overdue_tasks = (
-        RectificationTask.objects.filter(due_date__lt=today)
-        .filter(Q(done_date__isnull=True) | Q(done_date__gt=today))
-        .select_related("issue", "owner")
-    )
+    overdue_actions = IssueAction.objects.overdue(at=as_of).select_related("issue")
+    today = local_day(as_of)
+    overdue_tasks = RectificationTask.objects.overdue(today).select_related("issue", "owner")
     overdue_count = overdue_actions.count() + overdue_tasks.count()
     return {
         "month": month,

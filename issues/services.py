@@ -5,8 +5,7 @@ from __future__ import annotations
 from collections.abc import Iterable
 from datetime import date, datetime
 
-from django.db import IntegrityError, connection, transaction
-from django.db.models.functions import Length
+from django.db import transaction
 from django.utils import timezone
 from django_fsm import TransitionNotAllowed, can_proceed
 
@@ -14,7 +13,7 @@ from core import calendar
 from core.errors import ApplicationError
 from core.models import Organisation
 from core.writes import auto_now_fields, claim_version, model_create, model_update, stamp_history
-from issues import rules, selectors
+from issues import references, rules, selectors
 from issues.models import (
     ActionKind,
     Breach,
@@ -43,6 +42,8 @@ MOVES = {
 }
 #: What a transition's unmet condition tells the user.
 UNMET = {is_scored: RESOLVE_NEEDS_SCORE}
+#: The fields the transitions set.
+STATUS_FIELDS = ["status", "resolved_at", "closed_at", "reopen_reason"]
 
 
 # --- Helpers --------------------------------------------------------------------------------
@@ -56,41 +57,6 @@ def _customers(customers: Iterable) -> list[Organisation]:
     if missing:
         raise ApplicationError(UNKNOWN_CUSTOMER.format(ids=", ".join(map(str, missing))))
     return found
-
-
-def _next_reference(model, prefix: str, year: int) -> str:
-    stem = f"{prefix}-{year}-"
-    last = (
-        model.objects.filter(reference__startswith=stem)
-        .order_by(Length("reference").desc(), "-reference")  # 10000 comes after 9999
-        .values_list("reference", flat=True)
-        .first()
-    )
-    number = int(last.rsplit("-", 1)[1]) + 1 if last else 1
-    return f"{stem}{number:04d}"
-
-
-def _create_with_reference(obj, prefix: str, year: int) -> None:
-    """Save a new record under the next free reference; retry if another save took it.
-
-    On PostgreSQL, saves in one series wait for each other from here to their commit (an
-    advisory lock), so fifty people logging issues at once do not exhaust the retries.
-    """
-    if connection.vendor == "postgresql":
-        with connection.cursor() as cursor:
-            cursor.execute("SELECT pg_advisory_xact_lock(hashtext(%s))", [f"{prefix}-{year}"])
-    for _ in range(5):
-        obj.reference = _next_reference(type(obj), prefix, year)
-        # The database decides whether the reference is free (IntegrityError, retried):
-        # a uniqueness check here would see a concurrent save's row and fail without retry.
-        obj.full_clean(exclude={"reference"})
-        try:
-            with transaction.atomic():
-                obj.save()
-            return
-        except IntegrityError:
-            obj.pk = None
-    raise ApplicationError("Could not allocate a reference; try again.")
 
 
 def _require_moment(moment: datetime | None, label: str) -> None:
@@ -157,7 +123,7 @@ def issue_create(
         mprns_affected=mprns_affected,
         internal_notes=internal_notes,
     )
-    _create_with_reference(issue, "ISS", calendar.local_day(identified_at).year)
+    references.create_with_reference(issue, "ISS", calendar.local_day(identified_at).year)
     issue.affected_customers.set(customers)
     if impact is not None or financial is not None:
         issue_score(issue=issue, impact=impact, financial=financial, by=by, at=scored_at)
@@ -265,16 +231,7 @@ def issue_set_status(
     issue.full_clean()
     claim_version(issue, _read(issue, version), shown=["status"])
     stamp_history(issue, by=by, reason=reason or None)
-    issue.save(
-        update_fields=[
-            "status",
-            "resolved_at",
-            "closed_at",
-            "reopen_reason",
-            "version",
-            *auto_now_fields(issue),
-        ]
-    )
+    issue.save(update_fields=[*STATUS_FIELDS, "version", *auto_now_fields(issue)])
     return issue
 
 
@@ -367,7 +324,7 @@ def breach_create(
         actions=actions,
         **_clocks(identified_at, severity),
     )
-    _create_with_reference(breach, "BRE", calendar.local_day(identified_at).year)
+    references.create_with_reference(breach, "BRE", calendar.local_day(identified_at).year)
     breach.customers_impacted.set(customers)
     return breach
 
@@ -417,7 +374,7 @@ def communication_create(
         distribution_lists=distribution_lists,
         **checklist,
     )
-    _create_with_reference(comm, "COM", calendar.local_day(sent_at).year)
+    references.create_with_reference(comm, "COM", calendar.local_day(sent_at).year)
     comm.recipients.set(customers)
     comm.issues.set(list(issues))
     comm.breaches.set(list(breaches))
