@@ -121,13 +121,16 @@ def _is_transactional(request) -> bool:
 
 @pytest.fixture(autouse=True)
 def _roles_survive_flush(request):
-    """Transactional tests flush the database after each test, and with it the groups that
-    the data migrations made; put them back from the same tables the migrations use."""
+    """Transactional tests flush the database after each test, and with it the groups and
+    the configuration defaults that the data migrations made; put them back from the same
+    tables and defaults the migrations use."""
     if _is_transactional(request):
         request.getfixturevalue("transactional_db")
         from core.roles import sync_all_roles
+        from issues.defaults import defaults_create
 
         sync_all_roles()
+        defaults_create()
 
 
 @pytest.fixture(autouse=True)

@@ -80,8 +80,14 @@ def model_update(
             setattr(instance, name, data[name])
         instance.full_clean()
         stamp_history(instance, by=by, reason=reason)
-        instance.save(update_fields=[*changed, "version"])
+        instance.save(update_fields=[*changed, "version", *auto_now_fields(instance)])
     return instance, True
+
+
+def auto_now_fields(instance: models.Model) -> list[str]:
+    """The `auto_now` fields (an `updated_at`): a save with update_fields writes them only
+    when named."""
+    return [f.name for f in instance._meta.concrete_fields if getattr(f, "auto_now", False)]
 
 
 def model_create(*, model: type[M], data: dict[str, Any], by=None, reason=None) -> M:

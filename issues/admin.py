@@ -15,13 +15,24 @@ from issues.models import (
 )
 
 
+class VersionedSettingsAdmin(SimpleHistoryAdmin):
+    """A new row is the next version; its number is given, not typed."""
+
+    readonly_fields = ["version", "created_at"]
+
+    def save_model(self, request, obj, form, change):
+        if not change:
+            obj.version = type(obj).next_version()  # the admin saves inside a transaction
+        super().save_model(request, obj, form, change)
+
+
 class BandInline(admin.TabularInline):
     model = Band
     extra = 0
 
 
 @admin.register(ScoringMatrix)
-class ScoringMatrixAdmin(SimpleHistoryAdmin):
+class ScoringMatrixAdmin(VersionedSettingsAdmin):
     list_display = ["version", "created_at"]
     inlines = [BandInline]
 
@@ -32,7 +43,7 @@ class BandAdmin(SimpleHistoryAdmin):
 
 
 @admin.register(BreachPolicy)
-class BreachPolicyAdmin(SimpleHistoryAdmin):
+class BreachPolicyAdmin(VersionedSettingsAdmin):
     list_display = [
         "version",
         "notify_within_hours",

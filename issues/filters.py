@@ -30,7 +30,7 @@ def _in_month(field_name: str):
 def _band_choices() -> list[tuple[str, str]]:
     """The current matrix's bands, then the names of older matrices' bands (the only names an
     issue can carry), without scanning the issues."""
-    from issues.services import matrix_current
+    from issues.selectors import matrix_current
 
     names = [b.name for b in matrix_current().bands.all()]
     older = Band.objects.order_by().values_list("name", flat=True).distinct()

@@ -42,10 +42,15 @@ class CustomerChoiceField(forms.ModelMultipleChoiceField):
         return f"{obj.name} ({obj.constituency})" if obj.constituency else obj.name
 
 
+def version_field() -> forms.IntegerField:
+    """The version the page was loaded at, sent back to refuse a stale (or repeated) save."""
+    return forms.IntegerField(widget=forms.HiddenInput, required=False)
+
+
 class VersionedForm(forms.ModelForm):
     """An edit form that carries the version it was loaded at, to refuse a stale save."""
 
-    version = forms.IntegerField(widget=forms.HiddenInput, required=False)
+    version = version_field()
 
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
@@ -113,6 +118,7 @@ class IssueScoreForm(forms.Form):
         required=False,
         help_text="Required when the issue has been scored before.",
     )
+    version = version_field()
 
 
 class IssueStatusForm(forms.Form):
@@ -123,6 +129,7 @@ class IssueStatusForm(forms.Form):
         required=False,
         help_text="Required to reopen an issue.",
     )
+    version = version_field()
 
 
 class ActionDoneForm(forms.Form):

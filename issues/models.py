@@ -10,8 +10,11 @@ from django.core.exceptions import ValidationError
 from django.core.validators import MaxValueValidator, MinValueValidator
 from django.db import models
 from django.utils import timezone
+from django_fsm import FSMField, transition
 from simple_history.models import HistoricalRecords
 
+from core.calendar import add_months, first_of_month, start_of_day
+from core.models import VersionedSettings
 from issues import rules
 
 LEVEL_CHOICES = [(value, label) for value, label in rules.LEVELS.items()]
@@ -34,11 +37,10 @@ def _in_future(moment: datetime | None) -> bool:
 # --- Configuration --------------------------------------------------------------------------
 
 
-class ScoringMatrix(models.Model):
+class ScoringMatrix(VersionedSettings):
     """A version of the issue-resolution matrix; its bands say which actions a score needs.
     A change is a new version; each issue stamps the version it was scored with."""
 
-    version = models.PositiveIntegerField(unique=True)
     impact_low_help = models.CharField(max_length=300, default="Few customers affected.")
     impact_medium_help = models.CharField(max_length=300, default="Several customers affected.")
     impact_high_help = models.CharField(
@@ -53,11 +55,9 @@ class ScoringMatrix(models.Model):
     financial_high_help = models.CharField(
         max_length=300, default="High financial impact or a licence obligation affected."
     )
-    created_at = models.DateTimeField(auto_now_add=True)
     history = HistoricalRecords()
 
-    class Meta:
-        ordering = ["-version"]
+    class Meta(VersionedSettings.Meta):
         verbose_name_plural = "scoring matrices"
 
     def __str__(self) -> str:
@@ -109,10 +109,9 @@ class Band(models.Model):
         )
 
 
-class BreachPolicy(models.Model):
+class BreachPolicy(VersionedSettings):
     """A version of the breach clocks and monthly thresholds; each breach stamps its version."""
 
-    version = models.PositiveIntegerField(unique=True)
     notify_within_hours = models.PositiveSmallIntegerField(default=4)
     resolve_within_business_days = models.PositiveSmallIntegerField(
         default=2, validators=[MinValueValidator(1)]
@@ -120,11 +119,9 @@ class BreachPolicy(models.Model):
     max_critical_high = models.PositiveSmallIntegerField(default=0)
     max_medium = models.PositiveSmallIntegerField(default=1)
     max_low = models.PositiveSmallIntegerField(default=5)
-    created_at = models.DateTimeField(auto_now_add=True)
     history = HistoricalRecords()
 
-    class Meta:
-        ordering = ["-version"]
+    class Meta(VersionedSettings.Meta):
         verbose_name_plural = "breach policies"
 
     def __str__(self) -> str:
@@ -168,24 +165,22 @@ class IssueQuerySet(models.QuerySet):
         start, end = month_bounds(month)
         return self.filter(identified_at__gte=start, identified_at__lt=end)
 
-    def still_open(self) -> IssueQuerySet:
-        """Issues not yet resolved or closed."""
-        return self.filter(status__in=[IssueStatus.OPEN, IssueStatus.PLAN_AGREED])
-
-    def unscored(self) -> IssueQuerySet:
-        """Issues not yet scored against the matrix."""
-        return self.filter(score__isnull=True)
+    def open_at(self, moment: datetime) -> IssueQuerySet:
+        """Issues identified before `moment` and not resolved by then."""
+        return self.filter(identified_at__lt=moment).filter(
+            models.Q(resolved_at__isnull=True) | models.Q(resolved_at__gte=moment)
+        )
 
     def with_overdue(self) -> IssueQuerySet:
         """Issues with a required action or a rectification task past its due time."""
-        now = timezone.now()
-        late_action = IssueAction.objects.filter(
-            issue=models.OuterRef("pk"), done_at__isnull=True, due_at__lt=now
-        )
-        late_task = RectificationTask.objects.filter(
-            issue=models.OuterRef("pk"), done_date__isnull=True, due_date__lt=timezone.localdate()
-        )
+        late_action = IssueAction.objects.overdue().filter(issue=models.OuterRef("pk"))
+        late_task = RectificationTask.objects.overdue().filter(issue=models.OuterRef("pk"))
         return self.filter(models.Exists(late_action) | models.Exists(late_task))
+
+
+def is_scored(issue: Issue) -> bool:
+    """An issue is scored once both levels are set (a condition of resolving it)."""
+    return issue.score is not None
 
 
 class Issue(models.Model):
@@ -215,7 +210,7 @@ class Issue(models.Model):
     score = models.PositiveSmallIntegerField(null=True, blank=True, editable=False)
     band = models.CharField(max_length=30, blank=True, editable=False)
     matrix_version = models.PositiveIntegerField(null=True, blank=True, editable=False)
-    status = models.CharField(max_length=12, choices=IssueStatus, default="open")
+    status = FSMField(max_length=12, choices=IssueStatus, default=IssueStatus.OPEN, protected=False)
     reopen_reason = models.TextField(blank=True)
     owner = models.ForeignKey(
         settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="owned_issues"
@@ -260,6 +255,38 @@ class Issue(models.Model):
     def is_open(self) -> bool:
         return self.status in (IssueStatus.OPEN, IssueStatus.PLAN_AGREED)
 
+    # The status moves only through these transitions (issues.services.issue_set_status calls
+    # them); each takes when and why, so the service calls them alike.
+
+    @transition(field=status, source=IssueStatus.OPEN, target=IssueStatus.PLAN_AGREED)
+    def agree_plan(self, *, at: datetime, reason: str = "") -> None:
+        """Open → plan agreed (the service records the plan action done)."""
+
+    @transition(
+        field=status,
+        source=[IssueStatus.OPEN, IssueStatus.PLAN_AGREED],
+        target=IssueStatus.RESOLVED,
+        conditions=[is_scored],
+    )
+    def resolve(self, *, at: datetime, reason: str = "") -> None:
+        """Open or plan agreed → resolved at `at`; only a scored issue."""
+        self.resolved_at = at
+
+    @transition(field=status, source=IssueStatus.RESOLVED, target=IssueStatus.CLOSED)
+    def close(self, *, at: datetime, reason: str = "") -> None:
+        """Resolved → closed at `at`."""
+        self.closed_at = at
+
+    @transition(
+        field=status,
+        source=[IssueStatus.PLAN_AGREED, IssueStatus.RESOLVED, IssueStatus.CLOSED],
+        target=IssueStatus.OPEN,
+    )
+    def reopen(self, *, at: datetime, reason: str) -> None:
+        """Back to open, for `reason`; the resolution and closure are cleared."""
+        self.reopen_reason = reason
+        self.resolved_at = self.closed_at = None
+
 
 class IssueScoring(models.Model):
     """One scoring of an issue: who scored it, against which matrix version, and why."""
@@ -292,12 +319,11 @@ class ActionKind(models.TextChoices):
 
 class IssueActionQuerySet(models.QuerySet):
     def overdue(self, at: datetime | None = None) -> IssueActionQuerySet:
-        """Required actions not done whose due time has passed."""
-        return self.filter(done_at__isnull=True, due_at__lt=at or timezone.now())
-
-    def outstanding(self) -> IssueActionQuerySet:
-        """Required actions not done yet."""
-        return self.filter(done_at__isnull=True)
+        """Required actions past their due time and not done by `at` (default now)."""
+        at = at or timezone.now()
+        return self.filter(due_at__lt=at).filter(
+            models.Q(done_at__isnull=True) | models.Q(done_at__gt=at)
+        )
 
 
 class IssueAction(models.Model):
@@ -327,8 +353,11 @@ class IssueAction(models.Model):
 
 class RectificationTaskQuerySet(models.QuerySet):
     def overdue(self, today: date | None = None) -> RectificationTaskQuerySet:
-        """Tasks not done whose due date has passed."""
-        return self.filter(done_date__isnull=True, due_date__lt=today or timezone.localdate())
+        """Tasks past their due date and not done by `today` (default today)."""
+        today = today or timezone.localdate()
+        return self.filter(due_date__lt=today).filter(
+            models.Q(done_date__isnull=True) | models.Q(done_date__gt=today)
+        )
 
 
 class RectificationTask(models.Model):
@@ -534,9 +563,5 @@ class ReminderSent(models.Model):
 
 def month_bounds(month: date) -> tuple[datetime, datetime]:
     """The aware start and end (exclusive) of a calendar month in Europe/London."""
-    from core.calendar import add_months
-
-    start = datetime(month.year, month.month, 1, tzinfo=rules.LONDON)
-    following = add_months(month, 1)
-    end = datetime(following.year, following.month, 1, tzinfo=rules.LONDON)
-    return start, end
+    start = first_of_month(month)
+    return start_of_day(start), start_of_day(add_months(start, 1))

@@ -15,6 +15,7 @@ from django.core.mail import send_mail
 from django.db import IntegrityError, transaction
 from django.utils import timezone
 
+from core.calendar import end_of_day
 from core.contacts import activity_lead_emails
 from issues import rules
 from issues.models import Breach, IssueAction, RectificationTask, ReminderSent
@@ -91,7 +92,7 @@ def open_deadlines(now: datetime) -> list[Deadline]:
             Deadline(
                 f"task:{t.pk}",
                 f"Rectification task for issue {t.issue.reference}: {t.description}",
-                rules.end_of_day(t.due_date),
+                end_of_day(t.due_date),
                 t.owner.email,
                 RECTIFICATION_TASKS,
             )

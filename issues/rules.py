@@ -1,19 +1,26 @@
-"""Pure rules of the registers: issue score and band, business-day clocks, breach thresholds,
-communication classes. No database: the holiday set and the configuration come in as
-arguments, so every boundary can be tested in a table.
+"""Pure rules of the registers: issue score and band, the register's clocks, breach thresholds,
+communication classes. No database: the closed days and the configuration come in as
+arguments, so every boundary can be tested in a table. Business days and London's days are
+the shared calendar's (core.calendar).
 """
 
 from __future__ import annotations
 
 from collections.abc import Iterable
 from dataclasses import dataclass
-from datetime import UTC, date, datetime, time, timedelta
+from datetime import datetime, timedelta
 from decimal import ROUND_HALF_UP, Decimal
-from zoneinfo import ZoneInfo
 
+from core.calendar import (
+    LONDON,  # noqa: F401  issues/importers.py still reads rules.LONDON
+    add_months,
+    business_days_due,
+    end_of_day,
+    hours_after,
+    local_day,
+    month_end,
+)
 from kvis.rules import Rag, Suggestion, score_class, score_rag
-
-LONDON = ZoneInfo("Europe/London")
 
 # --- Issue score (DOMAIN rule 1) -------------------------------------------------------------
 
@@ -62,51 +69,7 @@ def band_for(score: int, bands: Iterable[BandRule]) -> BandRule:
     raise ValueError(f"No band covers the score {score}.")
 
 
-# --- Business days and clocks -----------------------------------------------------------------
-
-
-def is_business_day(day: date, closed: frozenset[date] | set[date]) -> bool:
-    """Monday to Friday and not a bank holiday or closure day."""
-    return day.weekday() < 5 and day not in closed
-
-
-def next_business_day_on_or_after(day: date, closed) -> date:
-    """`day` itself when it is a business day, else the next one."""
-    while not is_business_day(day, closed):
-        day += timedelta(days=1)
-    return day
-
-
-def add_business_days(day: date, n: int, closed) -> date:
-    """The n-th business day after `day` (n ≥ 1); `day` itself need not be a business day."""
-    if n < 1:
-        raise ValueError("n must be at least 1")
-    while n:
-        day += timedelta(days=1)
-        if is_business_day(day, closed):
-            n -= 1
-    return day
-
-
-def end_of_day(day: date) -> datetime:
-    """The last instant of `day` in Europe/London."""
-    return datetime.combine(day, time.max, tzinfo=LONDON)
-
-
-def local_day(moment: datetime) -> date:
-    """The calendar day in Europe/London of an aware datetime."""
-    if moment.tzinfo is None:
-        raise ValueError("An aware datetime is needed.")
-    return moment.astimezone(LONDON).date()
-
-
-def business_days_due(identified_at: datetime, days: int, closed) -> datetime:
-    """End of the `days`-th business day after the day of identification; with 0, the end of
-    that day when it is a business day, else of the next business day ("same business day")."""
-    day = local_day(identified_at)
-    if days == 0:
-        return end_of_day(next_business_day_on_or_after(day, closed))
-    return end_of_day(add_business_days(day, days, closed))
+# --- Clocks (business days and London days come from core.calendar) -------------------------
 
 
 def breach_resolution_due(identified_at: datetime, closed, business_days: int = 2) -> datetime:
@@ -124,17 +87,12 @@ def breach_notification_due(
     neither adds nor removes an hour); None for Medium/Low (they go in the monthly report)."""
     if severity not in NOTIFIED_NOW:
         return None
-    if identified_at.tzinfo is None:
-        raise ValueError("An aware datetime is needed.")
-    return (identified_at.astimezone(UTC) + timedelta(hours=hours)).astimezone(LONDON)
+    return hours_after(identified_at, hours)
 
 
 def comc_report_due(identified_at: datetime) -> datetime:
     """The end of the month after identification: the next monthly CoMC pack."""
-    day = local_day(identified_at)
-    following = date(day.year + day.month // 12, day.month % 12 + 1, 1)
-    after = date(following.year + following.month // 12, following.month % 12 + 1, 1)
-    return end_of_day(after - timedelta(days=1))
+    return end_of_day(month_end(add_months(local_day(identified_at), 1)))
 
 
 #: The actions a band may require, as stored in IssueAction.kind.

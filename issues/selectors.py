@@ -8,25 +8,38 @@ from dataclasses import dataclass
 from datetime import date, datetime
 from decimal import Decimal
 
-from django.db.models import Prefetch, Q, QuerySet
+from django.db.models import Prefetch, QuerySet
 from django.utils import timezone
 from simple_history.utils import get_m2m_reverse_field_name
 
-from core.calendar import add_months, kvi_year_start
+from core.calendar import add_months, kvi_year_start, local_day
 from issues import rules
 from issues.models import (
     CHECKLIST,
     Breach,
+    BreachPolicy,
     Category,
     Communication,
     IdentifiedBy,
     Issue,
     IssueAction,
     RectificationTask,
+    ScoringMatrix,
     Severity,
     month_bounds,
 )
 from kvis.rules import Suggestion
+
+
+def matrix_current() -> ScoringMatrix:
+    """The scoring matrix in force, with its bands; SettingsMissing when none exists (reading
+    never creates one: version 1 comes from the data migration)."""
+    return ScoringMatrix.current()
+
+
+def breach_policy_current() -> BreachPolicy:
+    """The breach policy in force; SettingsMissing when none exists."""
+    return BreachPolicy.current()
 
 
 def issue_list() -> QuerySet[Issue]:
@@ -167,8 +180,6 @@ def _as_of(month: date) -> datetime:
 
 def breach_month(month: date, now: datetime | None = None) -> dict:
     """A month's breaches: counts by severity, both clocks per breach, and the suggested RAG."""
-    from issues.services import breach_policy_current
-
     policy = breach_policy_current()
     now = now or timezone.now()
     breaches = list(breach_list().identified_in(month).order_by("identified_at"))
@@ -249,24 +260,14 @@ def issue_month(month: date, amber_max_overdue: int = 2) -> dict:
     by_provider = sum(1 for i in new if i.identified_by == IdentifiedBy.PROVIDER)
     aq = [i for i in new if i.category == Category.AQ_DEFECT]
     aq_by_provider = sum(1 for i in aq if i.identified_by == IdentifiedBy.PROVIDER)
-    open_then = Issue.objects.filter(identified_at__lt=as_of).filter(
-        Q(resolved_at__isnull=True) | Q(resolved_at__gte=as_of)
-    )
+    open_then = Issue.objects.open_at(as_of)
     ages = Counter(
-        rules.age_bucket((rules.local_day(as_of) - rules.local_day(i.identified_at)).days)
+        rules.age_bucket((local_day(as_of) - local_day(i.identified_at)).days)
         for i in open_then.only("identified_at")
     )
-    overdue_actions = (
-        IssueAction.objects.filter(due_at__lt=as_of)
-        .filter(Q(done_at__isnull=True) | Q(done_at__gt=as_of))
-        .select_related("issue")
-    )
-    today = timezone.localtime(as_of).date()
-    overdue_tasks = (
-        RectificationTask.objects.filter(due_date__lt=today)
-        .filter(Q(done_date__isnull=True) | Q(done_date__gt=today))
-        .select_related("issue", "owner")
-    )
+    overdue_actions = IssueAction.objects.overdue(at=as_of).select_related("issue")
+    today = local_day(as_of)
+    overdue_tasks = RectificationTask.objects.overdue(today).select_related("issue", "owner")
     overdue_count = overdue_actions.count() + overdue_tasks.count()
     return {
         "month": month,
@@ -288,8 +289,6 @@ def issue_month(month: date, amber_max_overdue: int = 2) -> dict:
 
 
 def _band_order(counter: Counter) -> list[str]:
-    from issues.services import matrix_current
-
     names = [b.name for b in matrix_current().bands.all()]
     return names + sorted(n for n in counter if n not in names)
 

@@ -3,36 +3,29 @@
 from __future__ import annotations
 
 from collections.abc import Iterable
-from dataclasses import asdict
 from datetime import date, datetime
 
-from django.db import IntegrityError, connection, transaction
-from django.db.models import F
-from django.db.models.functions import Length
+from django.db import transaction
 from django.utils import timezone
+from django_fsm import TransitionNotAllowed, can_proceed
 
 from core import calendar
 from core.errors import ApplicationError
 from core.models import Organisation
-from issues import rules
+from core.writes import auto_now_fields, claim_version, model_create, model_update, stamp_history
+from issues import references, rules, selectors
 from issues.models import (
     ActionKind,
-    Band,
     Breach,
-    BreachPolicy,
     Communication,
     Issue,
     IssueAction,
     IssueScoring,
     IssueStatus,
     RectificationTask,
-    ScoringMatrix,
+    is_scored,
 )
 
-STALE_VERSION = (
-    "Someone else changed this record while you were editing it. "
-    "Reload the page to see their changes, then make yours again."
-)
 UNKNOWN_CUSTOMER = "Unknown customer: {ids}."
 RESCORE_NEEDS_REASON = "Re-scoring an issue needs a reason; it is recorded in the audit trail."
 REOPEN_NEEDS_REASON = "Reopening an issue needs a reason."
@@ -40,33 +33,17 @@ BAD_TRANSITION = "An issue cannot go from {source} to {target}."
 RESOLVE_NEEDS_SCORE = "Score the issue before resolving it."
 MISSING_MOMENT = "{label} needs a date and time."
 
-#: Allowed status changes; going back to open is a reopen and needs a reason.
-TRANSITIONS = {
-    IssueStatus.OPEN: {IssueStatus.PLAN_AGREED, IssueStatus.RESOLVED},
-    IssueStatus.PLAN_AGREED: {IssueStatus.RESOLVED, IssueStatus.OPEN},
-    IssueStatus.RESOLVED: {IssueStatus.CLOSED, IssueStatus.OPEN},
-    IssueStatus.CLOSED: {IssueStatus.OPEN},
+#: The Issue transition that moves an issue to each status.
+MOVES = {
+    IssueStatus.OPEN: "reopen",
+    IssueStatus.PLAN_AGREED: "agree_plan",
+    IssueStatus.RESOLVED: "resolve",
+    IssueStatus.CLOSED: "close",
 }
-
-
-# --- Configuration --------------------------------------------------------------------------
-
-
-@transaction.atomic
-def matrix_current() -> ScoringMatrix:
-    """The latest scoring matrix; version 1 with the default bands when none exists yet."""
-    matrix = ScoringMatrix.objects.prefetch_related("bands").order_by("-version").first()
-    if matrix is None:
-        matrix = ScoringMatrix.objects.create(version=1)
-        for band in rules.DEFAULT_BANDS:
-            Band.objects.create(matrix=matrix, **asdict(band))
-    return matrix
-
-
-def breach_policy_current() -> BreachPolicy:
-    """The latest breach policy; version 1 with the default clocks and thresholds if none."""
-    policy = BreachPolicy.objects.order_by("-version").first()
-    return policy or BreachPolicy.objects.create(version=1)
+#: What a transition's unmet condition tells the user.
+UNMET = {is_scored: RESOLVE_NEEDS_SCORE}
+#: The fields the transitions set.
+STATUS_FIELDS = ["status", "resolved_at", "closed_at", "reopen_reason"]
 
 
 # --- Helpers --------------------------------------------------------------------------------
@@ -82,55 +59,35 @@ def _customers(customers: Iterable) -> list[Organisation]:
     return found
 
 
-def _claim_version(model, pk: int, version: int) -> None:
-    """Move the record's version on by one, or refuse when someone saved it meanwhile."""
-    if not model.objects.filter(pk=pk, version=version).update(version=F("version") + 1):
-        raise ApplicationError(STALE_VERSION)
-
-
-def _next_reference(model, prefix: str, year: int) -> str:
-    stem = f"{prefix}-{year}-"
-    last = (
-        model.objects.filter(reference__startswith=stem)
-        .order_by(Length("reference").desc(), "-reference")  # 10000 comes after 9999
-        .values_list("reference", flat=True)
-        .first()
-    )
-    number = int(last.rsplit("-", 1)[1]) + 1 if last else 1
-    return f"{stem}{number:04d}"
-
-
-def _create_with_reference(obj, prefix: str, year: int) -> None:
-    """Save a new record under the next free reference; retry if another save took it.
-
-    On PostgreSQL, saves in one series wait for each other from here to their commit (an
-    advisory lock), so fifty people logging issues at once do not exhaust the retries.
-    """
-    if connection.vendor == "postgresql":
-        with connection.cursor() as cursor:
-            cursor.execute("SELECT pg_advisory_xact_lock(hashtext(%s))", [f"{prefix}-{year}"])
-    for _ in range(5):
-        obj.reference = _next_reference(type(obj), prefix, year)
-        # The database decides whether the reference is free (IntegrityError, retried):
-        # a uniqueness check here would see a concurrent save's row and fail without retry.
-        obj.full_clean(exclude={"reference"})
-        try:
-            with transaction.atomic():
-                obj.save()
-            return
-        except IntegrityError:
-            obj.pk = None
-    raise ApplicationError("Could not allocate a reference; try again.")
-
-
 def _require_moment(moment: datetime | None, label: str) -> None:
     if moment is None or moment.tzinfo is None:
         raise ApplicationError(MISSING_MOMENT.format(label=label))
 
 
-def _apply(instance, fields: dict) -> None:
-    for name, value in fields.items():
-        setattr(instance, name, value)
+def _read(instance, version: int | None) -> int:
+    """The version a write is based on: the caller's, or the one `instance` was read at."""
+    return instance.version if version is None else version
+
+
+def _update(instance, *, version: int | None, data: dict, by=None, related: dict | None = None):
+    """Change fields and many-to-many sets of a versioned record under one claimed version
+    (core.writes.model_update); the version moves on once, whatever changed."""
+    instance, changed = model_update(
+        instance=instance, fields=data, data=data, version=version, by=by
+    )
+    moved = {
+        name: items
+        for name, items in (related or {}).items()
+        if items is not None
+        and {getattr(o, "pk", o) for o in items}
+        != set(getattr(instance, name).values_list("pk", flat=True))
+    }
+    if moved and not changed:
+        claim_version(instance, version)
+    stamp_history(instance, by=by)
+    for name, items in moved.items():
+        getattr(instance, name).set(items)
+    return instance
 
 
 # --- Issues ---------------------------------------------------------------------------------
@@ -166,7 +123,7 @@ def issue_create(
         mprns_affected=mprns_affected,
         internal_notes=internal_notes,
     )
-    _create_with_reference(issue, "ISS", rules.local_day(identified_at).year)
+    references.create_with_reference(issue, "ISS", calendar.local_day(identified_at).year)
     issue.affected_customers.set(customers)
     if impact is not None or financial is not None:
         issue_score(issue=issue, impact=impact, financial=financial, by=by, at=scored_at)
@@ -174,18 +131,16 @@ def issue_create(
 
 
 @transaction.atomic
-def issue_update(*, issue: Issue, version: int, affected_customers=None, **fields) -> Issue:
+def issue_update(
+    *, issue: Issue, version: int | None, affected_customers=None, by=None, **fields
+) -> Issue:
     """Change an issue's details (not its score or status: those have their own actions)."""
-    _claim_version(Issue, issue.pk, version)
-    issue.refresh_from_db()
+    customers = None if affected_customers is None else _customers(affected_customers)
     before = issue.identified_at
-    _apply(issue, fields)
-    issue.full_clean()
-    issue.save()
-    if affected_customers is not None:
-        issue.affected_customers.set(_customers(affected_customers))
+    _update(issue, version=version, data=fields, by=by, related={"affected_customers": customers})
     if issue.score is not None and issue.identified_at != before:
-        _schedule_actions(issue, rules.band_for(issue.score, matrix_current().band_rules()))
+        bands = selectors.matrix_current().band_rules()
+        _schedule_actions(issue, rules.band_for(issue.score, bands))
     return issue
 
 
@@ -198,25 +153,27 @@ def issue_score(
     by=None,
     reason: str = "",
     at: datetime | None = None,
+    version: int | None = None,
 ) -> Issue:
     """Score (or re-score, with a reason) an issue against the current matrix and schedule the
-    actions its band requires."""
+    actions its band requires. `version` None: the version `issue` was read at."""
     try:
         score = rules.issue_score(impact, financial)
     except ValueError as error:
         raise ApplicationError(str(error)) from error
     if issue.score is not None and not reason.strip():
         raise ApplicationError(RESCORE_NEEDS_REASON)
-    matrix = matrix_current()
+    matrix = selectors.matrix_current()
     try:
         band = rules.band_for(score, matrix.band_rules())
     except ValueError as error:
         raise ApplicationError(str(error)) from error
-    issue.impact, issue.financial, issue.score = impact, financial, score
-    issue.band, issue.matrix_version = band.name, matrix.version
-    issue.version += 1
-    issue.full_clean()
-    issue.save()
+    version = _read(issue, version)
+    data = {"impact": impact, "financial": financial, "score": score, "band": band.name}
+    data["matrix_version"] = matrix.version
+    model_update(instance=issue, fields=data, data=data, version=version, by=by, reason=reason)
+    if issue.version == version:  # the same levels again: the re-scoring still counts as a write
+        claim_version(issue, version)
     IssueScoring.objects.create(
         issue=issue,
         impact=impact,
@@ -248,32 +205,44 @@ def _schedule_actions(issue: Issue, band: rules.BandRule) -> None:
 
 @transaction.atomic
 def issue_set_status(
-    *, issue: Issue, status: str, at: datetime | None = None, reason: str = "", by=None
+    *,
+    issue: Issue,
+    status: str,
+    at: datetime | None = None,
+    reason: str = "",
+    by=None,
+    version: int | None = None,
 ) -> Issue:
-    """Move an issue along open → plan agreed → resolved → closed, or reopen it with a reason."""
-    target = IssueStatus(status)
-    source = IssueStatus(issue.status)
-    if target not in TRANSITIONS[source]:
-        raise ApplicationError(BAD_TRANSITION.format(source=source.label, target=target.label))
+    """Move an issue along open → plan agreed → resolved → closed, or reopen it with a reason,
+    through the Issue's transitions; a move they refuse is an ApplicationError (409).
+    `version` None: the version `issue` was read at (a second submit of the same move, or
+    one racing another, is refused rather than applied twice)."""
+    source, target = IssueStatus(issue.status), IssueStatus(status)
+    move = getattr(issue, MOVES[target])
     at = at or timezone.now()
-    if target == IssueStatus.OPEN:
-        if not reason.strip():
-            raise ApplicationError(REOPEN_NEEDS_REASON)
-        issue.reopen_reason = reason
-        issue.resolved_at = issue.closed_at = None
-    elif target == IssueStatus.RESOLVED:
-        if issue.score is None:
-            raise ApplicationError(RESOLVE_NEEDS_SCORE)
-        issue.resolved_at = at
-    elif target == IssueStatus.CLOSED:
-        issue.closed_at = at
-    elif target == IssueStatus.PLAN_AGREED:
+    if target == IssueStatus.OPEN and can_proceed(move) and not reason.strip():
+        raise ApplicationError(REOPEN_NEEDS_REASON)
+    try:
+        move(at=at, reason=reason)
+    except TransitionNotAllowed as error:
+        raise ApplicationError(_refusal(move, source, target)) from error
+    if target == IssueStatus.PLAN_AGREED:
         issue.actions.filter(kind=ActionKind.PLAN, done_at__isnull=True).update(done_at=at)
-    issue.status = target
-    issue.version += 1
     issue.full_clean()
-    issue.save()
+    claim_version(issue, _read(issue, version), shown=["status"])
+    stamp_history(issue, by=by, reason=reason or None)
+    issue.save(update_fields=[*STATUS_FIELDS, "version", *auto_now_fields(issue)])
     return issue
+
+
+def _refusal(move, source: IssueStatus, target: IssueStatus) -> str:
+    """Why a transition refused: its source does not allow it, or a condition is unmet."""
+    if can_proceed(move, check_conditions=False):
+        conditions = move._django_fsm.get_transition(source).conditions
+        unmet = [c for c in conditions if not c(move.__self__)]
+        if unmet:
+            return UNMET[unmet[0]]
+    return BAD_TRANSITION.format(source=source.label, target=target.label)
 
 
 @transaction.atomic
@@ -289,41 +258,43 @@ def issue_action_complete(*, action: IssueAction, done_at: datetime, by=None) ->
 
 @transaction.atomic
 def task_create(
-    *, issue: Issue, description: str, owner, due_date: date, done_date: date | None = None
+    *,
+    issue: Issue,
+    description: str,
+    owner,
+    due_date: date,
+    done_date: date | None = None,
+    by=None,
 ) -> RectificationTask:
     """Add a task to an issue's rectification plan."""
-    task = RectificationTask(
-        issue=issue, description=description, owner=owner, due_date=due_date, done_date=done_date
-    )
-    task.full_clean()
-    task.save()
-    return task
+    data = {"issue": issue, "description": description, "owner": owner, "due_date": due_date}
+    return model_create(model=RectificationTask, data={**data, "done_date": done_date}, by=by)
 
 
 @transaction.atomic
-def task_update(*, task: RectificationTask, version: int, **fields) -> RectificationTask:
+def task_update(
+    *, task: RectificationTask, version: int | None, by=None, **fields
+) -> RectificationTask:
     """Change a rectification task (e.g. record it done), refusing a stale edit."""
-    _claim_version(RectificationTask, task.pk, version)
-    task.refresh_from_db()
-    _apply(task, fields)
-    task.full_clean()
-    task.save()
-    return task
+    return _update(task, version=version, data=fields, by=by)
 
 
 # --- Breaches -------------------------------------------------------------------------------
 
 
-def _stamp_clocks(breach: Breach) -> None:
-    policy = breach_policy_current()
-    closed = calendar.closed_days_around(calendar.local_day(breach.identified_at))
-    breach.notification_due = rules.breach_notification_due(
-        breach.identified_at, breach.severity, hours=policy.notify_within_hours
-    )
-    breach.resolution_due = rules.breach_resolution_due(
-        breach.identified_at, closed, business_days=policy.resolve_within_business_days
-    )
-    breach.policy_version = policy.version
+def _clocks(identified_at: datetime, severity: str) -> dict:
+    """Both clocks of a breach identified at `identified_at`, under the current policy."""
+    policy = selectors.breach_policy_current()
+    closed = calendar.closed_days_around(calendar.local_day(identified_at))
+    return {
+        "notification_due": rules.breach_notification_due(
+            identified_at, severity, hours=policy.notify_within_hours
+        ),
+        "resolution_due": rules.breach_resolution_due(
+            identified_at, closed, business_days=policy.resolve_within_business_days
+        ),
+        "policy_version": policy.version,
+    }
 
 
 @transaction.atomic
@@ -351,28 +322,27 @@ def breach_create(
         resolved_at=resolved_at,
         root_cause=root_cause,
         actions=actions,
+        **_clocks(identified_at, severity),
     )
-    _stamp_clocks(breach)
-    _create_with_reference(breach, "BRE", rules.local_day(identified_at).year)
+    references.create_with_reference(breach, "BRE", calendar.local_day(identified_at).year)
     breach.customers_impacted.set(customers)
     return breach
 
 
 @transaction.atomic
-def breach_update(*, breach: Breach, version: int, customers_impacted=None, **fields) -> Breach:
+def breach_update(
+    *, breach: Breach, version: int | None, customers_impacted=None, by=None, **fields
+) -> Breach:
     """Change a breach (e.g. record notification or resolution); the clocks follow the
     identification time and severity."""
-    _claim_version(Breach, breach.pk, version)
-    breach.refresh_from_db()
-    before = (breach.identified_at, breach.severity)
-    _apply(breach, fields)
-    if (breach.identified_at, breach.severity) != before:
-        _stamp_clocks(breach)
-    breach.full_clean()
-    breach.save()
-    if customers_impacted is not None:
-        breach.customers_impacted.set(_customers(customers_impacted))
-    return breach
+    customers = None if customers_impacted is None else _customers(customers_impacted)
+    identified_at = fields.get("identified_at", breach.identified_at)
+    severity = fields.get("severity", breach.severity)
+    if (identified_at, severity) != (breach.identified_at, breach.severity):
+        _require_moment(identified_at, "Identified at")
+        fields = {**fields, **_clocks(identified_at, severity)}
+    related = {"customers_impacted": customers}
+    return _update(breach, version=version, data=fields, by=by, related=related)
 
 
 # --- Communications -------------------------------------------------------------------------
@@ -404,7 +374,7 @@ def communication_create(
         distribution_lists=distribution_lists,
         **checklist,
     )
-    _create_with_reference(comm, "COM", rules.local_day(sent_at).year)
+    references.create_with_reference(comm, "COM", calendar.local_day(sent_at).year)
     comm.recipients.set(customers)
     comm.issues.set(list(issues))
     comm.breaches.set(list(breaches))
@@ -415,22 +385,14 @@ def communication_create(
 def communication_update(
     *,
     communication: Communication,
-    version: int,
+    version: int | None,
     recipients=None,
     issues=None,
     breaches=None,
+    by=None,
     **fields,
 ) -> Communication:
     """Change a communication, refusing a stale edit."""
-    _claim_version(Communication, communication.pk, version)
-    communication.refresh_from_db()
-    _apply(communication, fields)
-    communication.full_clean()
-    communication.save()
-    if recipients is not None:
-        communication.recipients.set(_customers(recipients))
-    if issues is not None:
-        communication.issues.set(list(issues))
-    if breaches is not None:
-        communication.breaches.set(list(breaches))
-    return communication
+    customers = None if recipients is None else _customers(recipients)
+    related = {"recipients": customers, "issues": issues, "breaches": breaches}
+    return _update(communication, version=version, data=fields, by=by, related=related)

@@ -4,20 +4,19 @@ from __future__ import annotations
 
 from datetime import date
 
-from django.contrib import messages
 from django.contrib.auth.mixins import PermissionRequiredMixin
-from django.core.exceptions import ValidationError
 from django.http import Http404
-from django.shortcuts import get_object_or_404, redirect
+from django.shortcuts import get_object_or_404
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.functional import cached_property
-from django.views.generic import FormView, TemplateView
+from django.views.generic import TemplateView
 from django_filters.views import FilterView
 from django_tables2 import SingleTableMixin
 
 from core.calendar import add_months, first_of_month
 from core.exports import TableExportMixin
+from core.views import ServiceFormView
 from issues import rules, selectors, services
 from issues.filters import BreachFilter, CommunicationFilter, IssueFilter
 from issues.forms import (
@@ -36,7 +35,6 @@ from issues.models import (
     IssueAction,
     RectificationTask,
 )
-from issues.services import ApplicationError
 from issues.tables import (
     BreachTable,
     CommunicationTable,
@@ -83,7 +81,7 @@ class MatrixView(PermissionRequiredMixin, TemplateView):
     template_name = "issues/matrix.html"
 
     def get_context_data(self, **kwargs):
-        matrix = services.matrix_current()
+        matrix = selectors.matrix_current()
         bands = matrix.band_rules()
         helps = {
             "impact": [matrix.impact_low_help, matrix.impact_medium_help, matrix.impact_high_help],
@@ -272,48 +270,30 @@ class CommunicationDetailView(PermissionRequiredMixin, TemplateView):
 # --- Forms ----------------------------------------------------------------------------------
 
 
-class ServiceFormView(PermissionRequiredMixin, FormView):
-    """A form whose valid data goes to one service; expected failures come back on the form."""
+class RegisterFormView(ServiceFormView):
+    """core's service-form view on the registers' form template, with a way back."""
 
     template_name = "issues/form.html"
-    heading = ""
-    success_message = "Saved."
 
     def get_context_data(self, **kwargs):
-        return super().get_context_data(
-            heading=self.heading, cancel_url=self.cancel_url(), **kwargs
-        )
+        return super().get_context_data(cancel_url=self.cancel_url(), **kwargs)
 
     def cancel_url(self) -> str:
         return reverse("issues:index")
 
-    def form_valid(self, form):
-        try:
-            obj = self.perform(form)
-        except ApplicationError as error:
-            form.add_error(None, str(error))
-            return self.form_invalid(form)
-        except ValidationError as error:
-            # A model error on a field the form does not show goes above the form, not a 500.
-            by_field = error.error_dict if hasattr(error, "error_dict") else {None: error.messages}
-            for field, errors in by_field.items():
-                form.add_error(field if field in form.fields else None, errors)
-            return self.form_invalid(form)
-        messages.success(self.request, self.success_message)
-        return redirect(self.success_url_for(obj))
-
-    def perform(self, form):
-        raise NotImplementedError
-
-    def success_url_for(self, obj) -> str:
-        return obj.get_absolute_url()
+    def refuse(self, form, *, status: int, **context):
+        # The record's current values under the labels the form shows them with.
+        current = context.pop("conflict_current", None) or {}
+        labels = {name: field.label or name for name, field in form.fields.items()}
+        shown = {labels.get(k, k.replace("_", " ")): v for k, v in current.items()}
+        return super().refuse(form, status=status, conflict_current=shown, **context)
 
 
 def _fields(form, *, drop=("version",)) -> dict:
     return {k: v for k, v in form.cleaned_data.items() if k not in drop}
 
 
-class IssueCreateView(ServiceFormView):
+class IssueCreateView(RegisterFormView):
     permission_required = "issues.add_issue"
     form_class = IssueForm
     heading = "Log an issue"
@@ -343,7 +323,7 @@ class IssueChildMixin:
         return self.cancel_url()
 
 
-class IssueUpdateView(IssueChildMixin, ServiceFormView):
+class IssueUpdateView(IssueChildMixin, RegisterFormView):
     permission_required = "issues.change_issue"
     form_class = IssueForm
 
@@ -356,11 +336,14 @@ class IssueUpdateView(IssueChildMixin, ServiceFormView):
 
     def perform(self, form):
         return services.issue_update(
-            issue=self.issue, version=form.cleaned_data["version"], **_fields(form)
+            issue=self.issue,
+            version=form.cleaned_data["version"],
+            by=self.request.user,
+            **_fields(form),
         )
 
 
-class IssueScoreView(IssueChildMixin, ServiceFormView):
+class IssueScoreView(IssueChildMixin, RegisterFormView):
     permission_required = "issues.rescore_issue"
     form_class = IssueScoreForm
     success_message = "Scored; the band's actions are scheduled."
@@ -370,13 +353,14 @@ class IssueScoreView(IssueChildMixin, ServiceFormView):
         return f"Score {self.issue.reference}"
 
     def get_initial(self):
-        return {"impact": self.issue.impact, "financial": self.issue.financial}
+        issue = self.issue
+        return {"impact": issue.impact, "financial": issue.financial, "version": issue.version}
 
     def perform(self, form):
         return services.issue_score(issue=self.issue, **form.cleaned_data, by=self.request.user)
 
 
-class IssueStatusView(IssueChildMixin, ServiceFormView):
+class IssueStatusView(IssueChildMixin, RegisterFormView):
     permission_required = "issues.change_issue"
     form_class = IssueStatusForm
     success_message = "Status changed."
@@ -386,7 +370,7 @@ class IssueStatusView(IssueChildMixin, ServiceFormView):
         return f"Change the status of {self.issue.reference}"
 
     def get_initial(self):
-        return {"status": self.issue.status}
+        return {"status": self.issue.status, "version": self.issue.version}
 
     def perform(self, form):
         return services.issue_set_status(
@@ -394,7 +378,7 @@ class IssueStatusView(IssueChildMixin, ServiceFormView):
         )
 
 
-class ActionDoneView(ServiceFormView):
+class ActionDoneView(RegisterFormView):
     permission_required = "issues.change_issueaction"
     form_class = ActionDoneForm
     success_message = "Action recorded as done."
@@ -414,13 +398,15 @@ class ActionDoneView(ServiceFormView):
         return reverse("issues:issue_detail", args=[self.action.issue_id])
 
     def perform(self, form):
-        return services.issue_action_complete(action=self.action, **form.cleaned_data)
+        return services.issue_action_complete(
+            action=self.action, **form.cleaned_data, by=self.request.user
+        )
 
     def success_url_for(self, obj):
         return self.cancel_url()
 
 
-class TaskCreateView(IssueChildMixin, ServiceFormView):
+class TaskCreateView(IssueChildMixin, RegisterFormView):
     permission_required = "issues.add_rectificationtask"
     form_class = TaskForm
     success_message = "Task added to the rectification plan."
@@ -433,11 +419,12 @@ class TaskCreateView(IssueChildMixin, ServiceFormView):
         return {"owner": self.request.user}
 
     def perform(self, form):
-        return services.task_create(issue=self.issue, **_fields(form))
+        return services.task_create(issue=self.issue, by=self.request.user, **_fields(form))
 
 
-class VersionedUpdateView(ServiceFormView):
-    """Edit one versioned record through its update service; a stale version is refused."""
+class VersionedUpdateView(RegisterFormView):
+    """Edit one versioned record through its update service; a stale version is refused (409,
+    with the record's current values)."""
 
     model = None
     service = None
@@ -467,6 +454,7 @@ class VersionedUpdateView(ServiceFormView):
         return type(self).service(
             **{self.record_kwarg: self.record},
             version=form.cleaned_data["version"],
+            by=self.request.user,
             **_fields(form),
         )
 
@@ -486,7 +474,7 @@ class TaskUpdateView(VersionedUpdateView):
         return self.record.issue_id
 
 
-class BreachCreateView(ServiceFormView):
+class BreachCreateView(RegisterFormView):
     permission_required = "issues.add_breach"
     form_class = BreachForm
     heading = "Log a data breach"
@@ -511,7 +499,7 @@ class BreachUpdateView(VersionedUpdateView):
     detail_url_name = "issues:breach_detail"
 
 
-class CommunicationCreateView(ServiceFormView):
+class CommunicationCreateView(RegisterFormView):
     permission_required = "issues.add_communication"
     form_class = CommunicationForm
     heading = "Record a communication"

@@ -11,10 +11,9 @@ from django.db import connection
 from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 
-from core.calendar import add_months
+from core.calendar import LONDON, add_months
 from core.roles import COMMITTEE_MEMBER, CUSTOMER_OPS
 from core.tests.factories import OrganisationFactory
-from issues.rules import LONDON
 from issues.tests.factories import BreachFactory, CommunicationFactory, IssueFactory
 from kvis.models import KVIUpdate, MeasureResult
 from kvis.tests.factories import KVIFactory, KVIUpdateFactory, MeasureFactory

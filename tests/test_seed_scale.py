@@ -7,7 +7,7 @@ import pytest
 from django.core.management import call_command
 
 from core import calendar
-from issues import rules, services
+from issues import rules, selectors
 from issues.models import Breach, Issue, IssueAction
 from kvis.models import KVI, KVIUpdate
 from kvis.selectors import kvi_suggestion
@@ -41,7 +41,7 @@ def test_seed_scale_follows_the_rules_and_is_idempotent():
     call_command("seed_scale", *ARGS, stdout=StringIO())
     assert _counts() == first
 
-    bands = services.matrix_current().band_rules()
+    bands = selectors.matrix_current().band_rules()
     closed = calendar.closed_days(range(2020, 2022))
     issues = Issue.objects.filter(title__startswith="Scale issue").prefetch_related("actions")
     assert issues.count() == 40

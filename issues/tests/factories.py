@@ -6,10 +6,10 @@ from decimal import Decimal
 import factory
 from factory.django import DjangoModelFactory
 
+from core.calendar import LONDON
 from core.tests.factories import UserFactory
 from issues import services
 from issues.models import Breach, Communication, Issue, RectificationTask
-from issues.rules import LONDON
 
 
 class IssueFactory(DjangoModelFactory):

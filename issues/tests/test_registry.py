@@ -5,8 +5,8 @@ from datetime import date, datetime
 import pytest
 from django.template.loader import render_to_string
 
+from core.calendar import LONDON
 from core.models import Committee
-from issues.rules import LONDON
 from issues.tests.factories import BreachFactory, CommunicationFactory, IssueFactory
 from kvis import registry
 from kvis.rules import Rag, Suggestion

@@ -9,10 +9,11 @@ import pytest
 from hypothesis import given
 from hypothesis import strategies as st
 
+from core import calendar
+from core.calendar import LONDON
 from issues import rules
 from kvis.rules import Rag
 
-LONDON = rules.LONDON
 BANK = frozenset(holidays.country_holidays("GB", subdiv="ENG", years=range(2019, 2030)))
 
 
@@ -21,7 +22,7 @@ def at(y, m, d, hh=0, mm=0, ss=0, us=0):
 
 
 def eod(y, m, d):
-    return rules.end_of_day(date(y, m, d))
+    return calendar.end_of_day(date(y, m, d))
 
 
 # --- Matrix ---------------------------------------------------------------------------------
@@ -185,7 +186,7 @@ def test_notification_due_is_four_real_hours_across_a_clock_change():
     ],
 )
 def test_issue_action_clock(identified, days, due):
-    assert rules.business_days_due(identified, days, BANK) == due
+    assert calendar.business_days_due(identified, days, BANK) == due
 
 
 @pytest.mark.parametrize(
@@ -209,25 +210,25 @@ closures = st.frozensets(st.dates(date(2019, 1, 1), date(2029, 12, 31)), max_siz
 @given(instants, closures, st.integers(1, 10))
 def test_resolution_due_is_a_business_day_end_after_identification(identified, extra, n):
     closed = BANK | extra
-    due = rules.business_days_due(identified, n, closed)
+    due = calendar.business_days_due(identified, n, closed)
     day = due.date()
-    assert rules.is_business_day(day, closed)
-    assert due == rules.end_of_day(day)
+    assert calendar.is_business_day(day, closed)
+    assert due == calendar.end_of_day(day)
     assert due > identified
     between = [
-        rules.local_day(identified) + timedelta(days=i)
-        for i in range(1, (day - rules.local_day(identified)).days + 1)
+        calendar.local_day(identified) + timedelta(days=i)
+        for i in range(1, (day - calendar.local_day(identified)).days + 1)
     ]
-    assert sum(rules.is_business_day(d, closed) for d in between) == n
+    assert sum(calendar.is_business_day(d, closed) for d in between) == n
 
 
 @given(instants, closures)
 def test_same_day_clock_is_the_first_business_day_end_on_or_after(identified, extra):
     closed = BANK | extra
-    due = rules.business_days_due(identified, 0, closed)
-    assert rules.is_business_day(due.date(), closed)
+    due = calendar.business_days_due(identified, 0, closed)
+    assert calendar.is_business_day(due.date(), closed)
     assert due >= identified
-    assert due.date() >= rules.local_day(identified)
+    assert due.date() >= calendar.local_day(identified)
 
 
 @given(instants, st.sampled_from(["critical", "high"]))
@@ -239,7 +240,9 @@ def test_notification_is_always_four_elapsed_hours_later(identified, severity):
 @given(instants, st.integers(0, 10))
 def test_a_later_identification_is_never_due_earlier(identified, n):
     later = identified + timedelta(hours=7)
-    assert rules.business_days_due(later, n, BANK) >= rules.business_days_due(identified, n, BANK)
+    assert calendar.business_days_due(later, n, BANK) >= calendar.business_days_due(
+        identified, n, BANK
+    )
 
 
 # --- Clock states ---------------------------------------------------------------------------

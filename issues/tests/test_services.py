@@ -1,5 +1,6 @@
 """Services, selectors and reminders against the database."""
 
+import re
 from datetime import date, datetime, timedelta
 from decimal import Decimal
 
@@ -8,19 +9,22 @@ from django.core import mail
 from django.utils import timezone
 
 from core import contacts
-from core.models import ClosureDay
+from core.calendar import LONDON, end_of_day
+from core.errors import STALE_VERSION
+from core.models import ClosureDay, SettingsMissing
 from core.tests.factories import OrganisationFactory, UserFactory
-from issues import reminders, selectors, services
+from issues import reminders, rules, selectors, services
 from issues.models import (
     ActionKind,
     Band,
     Breach,
+    BreachPolicy,
     Issue,
     IssueAction,
+    IssueStatus,
     ReminderSent,
     ScoringMatrix,
 )
-from issues.rules import LONDON, end_of_day
 from issues.services import ApplicationError
 from issues.tests.factories import (
     BreachFactory,
@@ -144,11 +148,65 @@ def test_resolved_before_identified_is_refused():
         services.issue_set_status(issue=issue, status="resolved", at=at(2021, 6, 13, 10))
 
 
+ALL_MOVES = [(s, t) for s in IssueStatus for t in IssueStatus]
+ALLOWED = {
+    ("open", "plan_agreed"),
+    ("open", "resolved"),
+    ("plan_agreed", "resolved"),
+    ("plan_agreed", "open"),
+    ("resolved", "closed"),
+    ("resolved", "open"),
+    ("closed", "open"),
+}
+
+
+@pytest.mark.parametrize(("source", "target"), ALL_MOVES)
+def test_the_status_moves_only_as_the_transitions_allow(source, target):
+    issue = IssueFactory(impact=1, financial=1)
+    Issue.objects.filter(pk=issue.pk).update(status=source)
+    issue.refresh_from_db()
+    move = {"issue": issue, "status": target, "at": at(2021, 6, 20), "reason": "Came back"}
+    if (source, target) in ALLOWED:
+        services.issue_set_status(**move)
+        issue.refresh_from_db()
+        assert issue.status == target
+    else:
+        label = IssueStatus(source).label, IssueStatus(target).label
+        with pytest.raises(ApplicationError, match="cannot go from {} to {}".format(*label)):
+            services.issue_set_status(**move)
+        assert Issue.objects.get(pk=issue.pk).status == source
+
+
+def test_a_move_racing_another_from_the_same_version_is_refused():
+    issue = IssueFactory(impact=1, financial=1)
+    mine, theirs = Issue.objects.get(pk=issue.pk), Issue.objects.get(pk=issue.pk)
+    services.issue_set_status(issue=theirs, status="resolved", at=at(2021, 6, 20))
+    with pytest.raises(ApplicationError, match="Someone else changed this record"):
+        services.issue_set_status(issue=mine, status="plan_agreed", at=at(2021, 6, 20))
+    assert Issue.objects.get(pk=issue.pk).status == "resolved"
+
+
+def test_reading_the_configuration_never_writes_it():
+    ScoringMatrix.objects.all().delete()
+    BreachPolicy.objects.all().delete()
+    with pytest.raises(SettingsMissing):
+        selectors.matrix_current()
+    with pytest.raises(SettingsMissing):
+        selectors.breach_policy_current()
+    assert not ScoringMatrix.objects.exists() and not BreachPolicy.objects.exists()
+
+
+def test_version_one_of_the_configuration_comes_from_the_migration():
+    matrix = selectors.matrix_current()
+    assert matrix.version == 1 and selectors.breach_policy_current().version == 1
+    assert matrix.band_rules() == list(rules.DEFAULT_BANDS)
+
+
 def test_a_stale_edit_is_refused():
     issue = IssueFactory()
     services.issue_update(issue=issue, version=1, title="First")
     stale = Issue.objects.get(pk=issue.pk)
-    with pytest.raises(ApplicationError, match=services.STALE_VERSION):
+    with pytest.raises(ApplicationError, match=re.escape(STALE_VERSION.format(yours=1, theirs=2))):
         services.issue_update(issue=stale, version=1, title="Second")
     assert Issue.objects.get(pk=issue.pk).title == "First"
 

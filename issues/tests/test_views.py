@@ -6,10 +6,11 @@ import pytest
 from django.urls import reverse
 from django.utils import timezone
 
+from core.calendar import LONDON
 from core.roles import ADMIN, COMMITTEE_MEMBER, CUSTOMER_OPS, PAFA
 from core.tests.factories import OrganisationFactory
+from issues import services
 from issues.models import Breach, Issue, IssueAction
-from issues.rules import LONDON
 from issues.tests.factories import (
     BreachFactory,
     CommunicationFactory,
@@ -238,13 +239,52 @@ def test_stale_edit_shows_a_conflict(client_for, records):
         version=issue.version - 1 if issue.version > 1 else 999,
     )
     response = c.post(url, data)
+    assert response.status_code == 409  # a refusal: was 200 before the core service-form view
     assert "Someone else changed this record" in response.content.decode()
+    assert "The record as it is now" in response.content.decode()
 
 
 def test_rescore_without_reason_is_refused_on_the_page(client_for, records):
     url = reverse("issues:issue_score", args=[records["issue"].pk])
     response = client_for(CUSTOMER_OPS).post(url, {"impact": "1", "financial": "1"})
+    assert response.status_code == 409  # a refusal: was 200 before the core service-form view
     assert "Re-scoring an issue needs a reason" in response.content.decode()
+
+
+def test_resolving_an_unscored_issue_is_refused_with_409(client_for, ops_user):
+    issue = IssueFactory()
+    url = reverse("issues:issue_status", args=[issue.pk])
+    response = client_for(CUSTOMER_OPS).post(url, {"status": "resolved"})
+    assert response.status_code == 409
+    assert services.RESOLVE_NEEDS_SCORE in response.content.decode()
+    issue.refresh_from_db()
+    assert (issue.status, issue.version) == ("open", 1)
+
+
+def test_a_double_submitted_status_change_is_409_not_500(client_for, records):
+    issue = records["issue"]
+    c = client_for(CUSTOMER_OPS)
+    url = reverse("issues:issue_status", args=[issue.pk])
+    before = issue.version
+    data = {"status": "resolved", "version": before}
+    assert c.post(url, data).status_code == 302
+    again = c.post(url, data)
+    assert again.status_code == 409
+    assert "cannot go from Resolved to Resolved" in again.content.decode()
+    issue.refresh_from_db()
+    assert (issue.status, issue.version) == ("resolved", before + 1)
+
+
+def test_a_status_change_from_a_stale_page_is_409(client_for, records):
+    issue = records["issue"]
+    c = client_for(CUSTOMER_OPS)
+    url = reverse("issues:issue_status", args=[issue.pk])
+    stale = issue.version
+    services.issue_update(issue=issue, version=stale, title="Someone else's title")
+    response = c.post(url, {"status": "resolved", "version": stale})
+    assert response.status_code == 409
+    assert "Someone else changed this record" in response.content.decode()
+    assert Issue.objects.get(pk=issue.pk).status == "open"
 
 
 def test_matrix_page_shows_every_cell(client_for):

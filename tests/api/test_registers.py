@@ -5,11 +5,12 @@ from datetime import datetime, timedelta
 import pytest
 from django.utils import timezone
 
+from core.calendar import LONDON
+from core.errors import STALE_VERSION
 from core.roles import ADMIN, COMMITTEE_MEMBER, CUSTOMER_OPS, PAFA
 from core.tests.factories import OrganisationFactory
 from issues import services
 from issues.models import Breach, Issue
-from issues.rules import LONDON
 from issues.tests.factories import BreachFactory, CommunicationFactory, IssueFactory
 from tests.api.conftest import CALLERS, refused_status
 
@@ -193,6 +194,26 @@ def test_issue_status_patch_moves_it_and_bumps_the_version(api_for, records):
     assert response["ETag"] == f'"{issue.version}"'
 
 
+@pytest.mark.parametrize(
+    ("scored", "status", "message"),
+    [
+        (False, "resolved", services.RESOLVE_NEEDS_SCORE),
+        (True, "closed", "An issue cannot go from Open to Closed."),
+    ],
+)
+def test_a_status_move_the_transitions_refuse_is_409(api_for, scored, status, message):
+    issue = IssueFactory(impact=2 if scored else None, financial=2 if scored else None)
+    response = api_for(CUSTOMER_OPS).patch(
+        f"/api/issues/{issue.reference}/",
+        {"status": status},
+        format="json",
+        HTTP_IF_MATCH=f'"{issue.version}"',
+    )
+    assert response.status_code == 409
+    assert response.json() == {"detail": message}
+    assert Issue.objects.get(pk=issue.pk).status == "open"
+
+
 def test_stale_issue_patch_is_409_and_changes_nothing(api_for, records):
     issue = records["issue"]
     stale = issue.version
@@ -201,7 +222,7 @@ def test_stale_issue_patch_is_409_and_changes_nothing(api_for, records):
         f"/api/issues/{issue.reference}/", {"version": stale, "title": "Mine"}, format="json"
     )
     assert response.status_code == 409
-    assert response.json() == {"detail": services.STALE_VERSION}
+    assert response.json() == {"detail": STALE_VERSION.format(yours=stale, theirs=stale + 1)}
     issue.refresh_from_db()
     assert issue.title == "Someone else's title"
 

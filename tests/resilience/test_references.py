@@ -13,7 +13,7 @@ import pytest
 from django.core.exceptions import ValidationError
 
 from core.roles import CUSTOMER_OPS
-from issues import services
+from issues import references, services
 from issues.models import Issue
 
 pytestmark = pytest.mark.django_db
@@ -34,13 +34,13 @@ def _log(by, title):
 
 def test_a_reference_taken_by_a_concurrent_save_is_retried(ops_user, monkeypatch):
     first = _log(ops_user, "first")
-    real, calls = services._next_reference, []
+    real, calls = references.next_reference, []
 
     def stale_then_real(model, prefix, year):
         calls.append(prefix)
         return first.reference if len(calls) == 1 else real(model, prefix, year)
 
-    monkeypatch.setattr(services, "_next_reference", stale_then_real)
+    monkeypatch.setattr(references, "next_reference", stale_then_real)
     second = _log(ops_user, "second")
     assert len(calls) == 2, "the taken reference was not retried"
     assert second.reference != first.reference

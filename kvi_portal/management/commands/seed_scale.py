@@ -30,7 +30,7 @@ from core import calendar
 from core.calendar import add_months, months_ending
 from core.models import Committee, Organisation
 from issues import rules as issue_rules
-from issues import services as issue_services
+from issues import selectors as issue_selectors
 from issues.models import (
     Breach,
     Category,
@@ -84,7 +84,7 @@ def _moment(rng: random.Random, month: date) -> datetime:
         rng.randint(1, 28),
         rng.randint(8, 17),
         rng.randint(0, 59),
-        tzinfo=issue_rules.LONDON,
+        tzinfo=calendar.LONDON,
     )
 
 
@@ -204,7 +204,7 @@ class Command(BaseCommand):
                     add_months(month, 1).month,
                     10,
                     12,
-                    tzinfo=issue_rules.LONDON,
+                    tzinfo=calendar.LONDON,
                 )
                 update = KVIUpdate(
                     kvi=kvi,
@@ -245,7 +245,7 @@ class Command(BaseCommand):
         return numbers
 
     def _reference(self, numbers: dict[int, int], prefix: str, moment: datetime) -> str:
-        year = issue_rules.local_day(moment).year
+        year = calendar.local_day(moment).year
         number = numbers.get(year, 1)
         numbers[year] = number + 1
         return f"{prefix}-{year}-{number:04d}"
@@ -260,7 +260,7 @@ class Command(BaseCommand):
 
     def seed_issues(self, count: int) -> int:
         todo = self._missing(Issue, "title", ISSUE_TITLE, count)
-        matrix = issue_services.matrix_current()
+        matrix = issue_selectors.matrix_current()
         bands = matrix.band_rules()
         numbers = self._next_numbers(Issue, "ISS")
         recent = set(self.months[-3:])
@@ -344,7 +344,7 @@ class Command(BaseCommand):
 
     def seed_breaches(self, count: int) -> int:
         todo = self._missing(Breach, "description", BREACH_TEXT, count)
-        policy = issue_services.breach_policy_current()
+        policy = issue_selectors.breach_policy_current()
         numbers = self._next_numbers(Breach, "BRE")
         severities, weights = list(SEVERITY_WEIGHTS), list(SEVERITY_WEIGHTS.values())
         breaches = []
