@@ -121,13 +121,20 @@ def _is_transactional(request) -> bool:
 
 @pytest.fixture(autouse=True)
 def _roles_survive_flush(request):
-    """Transactional tests flush the database after each test, and with it the groups that
-    the data migrations made; put them back from the same tables the migrations use."""
+    """Transactional tests flush the database after each test, and with it the groups and
+    the default settings versions that the data migrations made; put them back from the same
+    tables and defaults the migrations use."""
     if _is_transactional(request):
         request.getfixturevalue("transactional_db")
+        from django.apps import apps
+
+        from core.models import VersionedSettings
         from core.roles import sync_all_roles
 
         sync_all_roles()
+        for model in apps.get_models():
+            if issubclass(model, VersionedSettings) and not model.objects.exists():
+                model.objects.create(version=1)  # as each app's data migration does
 
 
 @pytest.fixture(autouse=True)
