@@ -80,6 +80,7 @@ class UpdateEditView(_KVIMonthFormView):
     permission_required = "kvis.change_kviupdate"
     template_name = "kvis/update_form.html"
     form_class = UpdateForm
+    submitted = False  # set by perform when "Save and submit" went through
 
     def get(self, request, *args, **kwargs):
         refusal = _edit_refusal(self.update, self.month)
@@ -87,8 +88,6 @@ class UpdateEditView(_KVIMonthFormView):
             messages.error(request, refusal)
             return redirect("kvis:update", code=self.kvi.code, month=self.month)
         return super().get(request, *args, **kwargs)
-
-    submitted = False
 
     def get_initial(self):
         update = self.update
