@@ -126,11 +126,17 @@ def _roles_survive_flush(request):
     tables and defaults the migrations use."""
     if _is_transactional(request):
         request.getfixturevalue("transactional_db")
+        from django.apps import apps
+
+        from core.models import VersionedSettings
         from core.roles import sync_all_roles
         from issues.defaults import defaults_create
 
         sync_all_roles()
         defaults_create()
+        for model in apps.get_models():
+            if issubclass(model, VersionedSettings) and not model.objects.exists():
+                model.objects.create(version=1)  # as each app's data migration does
 
 
 @pytest.fixture(autouse=True)

@@ -1,5 +1,6 @@
 from django.contrib import admin
-from django.db.models import Max
+from django.db import transaction
+from django.utils import timezone
 from simple_history.admin import SimpleHistoryAdmin
 
 from kvis.models import (
@@ -127,9 +128,11 @@ class RagSettingsAdmin(admin.ModelAdmin):
 
     def save_model(self, request, obj, form, change):
         obj.pk = None
-        obj.version = (RagSettings.objects.aggregate(v=Max("version"))["v"] or 0) + 1
-        obj.created_by = request.user
-        obj.save()
+        with transaction.atomic():
+            obj.version = RagSettings.next_version()
+            obj.created_by = request.user
+            obj.created_at = timezone.now()
+            obj.save()
 
     def has_delete_permission(self, request, obj=None):
         return False

@@ -18,7 +18,6 @@ from rest_framework.decorators import action
 from rest_framework.response import Response
 
 from core.api import (
-    VERSION_NEEDED,
     CSVExportMixin,
     RolePermission,
     expected_version,
@@ -113,8 +112,7 @@ class KVIViewSet(
         version = data.get("version")
         if version is None and request.headers.get("If-Match"):
             version = expected_version(request)
-        if existing and version is None:
-            raise serializers.ValidationError({"version": [VERSION_NEEDED]})
+        # An existing update without a version is refused by the service (409), as a stale one.
         update = services.update_save(
             kvi=kvi,
             month=data["month"],
@@ -131,7 +129,7 @@ class KVIViewSet(
                 )
                 for r in data["results"]
             ],
-            expected_version=version,
+            version=version,
         )
         code = status.HTTP_200_OK if existing else status.HTTP_201_CREATED
         return with_etag(Response(UpdateSerializer(update).data, status=code), update.version)

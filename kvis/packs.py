@@ -22,9 +22,11 @@ from django.db import transaction
 from django.db.models import Max
 from django.template.loader import render_to_string
 from django.utils import timezone
+from django_fsm import can_proceed
 
 from core.calendar import months_ending
 from core.models import Committee
+from core.transitions import apply_transition
 from kvis import registry, selectors
 from kvis.charts import trend_png
 from kvis.models import (
@@ -57,6 +59,8 @@ NO_KVIS = (
     "No KVI reports to {committee} in {month:%B %Y} and no register contributes a section: "
     "there is nothing to build."
 )
+CANNOT_BUILD = "This pack is {status}: it cannot be built now."
+CANNOT_FINISH = "This pack is {status}: its build cannot be finished."
 SUMMARY_MONTHS = 6
 
 
@@ -254,8 +258,10 @@ def pack_build(*, pack_id: int) -> Pack:
         pack = Pack.objects.select_for_update().select_related("committee").get(pk=pack_id)
         if pack.status == PackStatus.READY:
             return pack
-        pack.status, pack.error = PackStatus.BUILDING, ""
-        pack.attempts += 1
+        if pack.status == PackStatus.QUEUED:
+            apply_transition(pack, "start_build", message=CANNOT_BUILD)
+        else:
+            apply_transition(pack, "retry_build", message=CANNOT_BUILD)
         if not pack.inputs:
             pack.inputs = _pin_inputs(pack)
         pack.save(update_fields=["status", "error", "attempts", "inputs"])
@@ -265,6 +271,7 @@ def pack_build(*, pack_id: int) -> Pack:
         pack = Pack.objects.select_for_update().get(pk=pack_id)
         if pack.status == PackStatus.READY:
             return pack
+        apply_transition(pack, "mark_ready", message=CANNOT_FINISH)
         # One file per version: whatever an interrupted attempt left at this name goes first.
         target = pack_upload_to(pack, "")
         if pack.file.storage.exists(target):
@@ -274,16 +281,18 @@ def pack_build(*, pack_id: int) -> Pack:
         pack.sha256 = hashlib.sha256(pdf).hexdigest()
         pack.built_at = timezone.now()
         pack.build_seconds = round(time.monotonic() - started, 3)
-        pack.status = PackStatus.READY
         pack.save()
     return pack
 
 
+@transaction.atomic
 def pack_mark_failed(*, pack_id: int, error: str) -> None:
-    """Record that the build failed for good, with the error shown to users."""
-    Pack.objects.filter(pk=pack_id).exclude(status=PackStatus.READY).update(
-        status=PackStatus.FAILED, error=error[:2000]
-    )
+    """Record that the build failed for good, with the error shown to users; a ready pack
+    (or one already failed) stays as it is."""
+    pack = Pack.objects.select_for_update().get(pk=pack_id)
+    if can_proceed(pack.mark_failed):
+        pack.mark_failed(error)
+        pack.save(update_fields=["status", "error"])
 
 
 def pack_distribute(*, pack: Pack) -> int:

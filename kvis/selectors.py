@@ -32,9 +32,9 @@ from kvis.rules import (
 
 
 def rag_settings_current() -> RagSettings:
-    """The RAG settings version in force (version 1 with defaults when none exists)."""
-    current = RagSettings.objects.order_by("-version").first()
-    return current or RagSettings.objects.create(version=1)
+    """The RAG settings version in force; SettingsMissing when the data migration has not run.
+    Only reads: a page never writes a settings row."""
+    return RagSettings.current()
 
 
 def period_for(month: date) -> ReportingPeriod | None:

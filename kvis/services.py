@@ -14,7 +14,10 @@ from django.core.exceptions import ValidationError
 from django.db import IntegrityError, transaction
 from django.utils import timezone
 
+from core.errors import STALE_VERSION as STALE_VERSION  # the kit's message, read from here
 from core.errors import ApplicationError
+from core.transitions import apply_transition
+from core.writes import claim_version, stamp_history, validation_messages
 from kvis import selectors
 from kvis.models import (
     KVI,
@@ -30,10 +33,6 @@ MONTH_LOCKED = (
     "{month:%B %Y} is locked: its pack was issued on {locked_at:%d %b %Y}. "
     "Changes are refused; an approver can record a correction after issue."
 )
-STALE_VERSION = (
-    "Someone else changed this update since you opened it (you had version {yours}, it is now "
-    "version {theirs}). Nothing was saved; the current values are shown below."
-)
 NOT_EDITABLE = "This update is {status}: only a draft can be edited. Return it to draft first."
 OVERRIDE_NEEDS_JUSTIFICATION = (
     "The reported RAG differs from the suggested RAG: write a justification for the override."
@@ -41,6 +40,13 @@ OVERRIDE_NEEDS_JUSTIFICATION = (
 CANNOT_APPROVE = "You do not have permission to approve KVI updates."
 NOT_SUBMITTED = "Only a submitted update can be approved; this one is {status}."
 NOT_DRAFT = "Only a draft can be submitted; this one is {status}."
+NOT_RETURNABLE = (
+    "Only a submitted or approved update can be returned to draft; this one is {status}."
+)
+ALREADY_CREATED = (
+    "Someone else created this KVI's {month:%B %Y} update at the same moment; nothing was "
+    "saved. Open it again and make your change on top of theirs."
+)
 ALREADY_LOCKED = "{month:%B %Y} is already locked."
 CORRECTION_NEEDS_LOCK = "{month:%B %Y} is not locked: edit the update itself instead."
 CORRECTION_NEEDS_REASON = "Say why the issued update is being corrected."
@@ -59,32 +65,27 @@ def _ensure_editable(update: KVIUpdate) -> None:
         ensure_month_open(update.month)
 
 
-def _ensure_version(update: KVIUpdate, expected_version: int | None) -> None:
-    if expected_version is not None and expected_version != update.version:
-        raise ApplicationError(
-            STALE_VERSION.format(yours=expected_version, theirs=update.version),
-            current={
-                "reported_rag": update.get_reported_rag_display(),
-                "last_update": update.last_update,
-                "drivers": update.drivers,
-                "next_update": update.next_update,
-                "status": update.get_status_display(),
-            },
-        )
+#: The fields a conflict shows beside what the user typed.
+SHOWN_ON_CONFLICT = ("reported_rag", "last_update", "drivers", "next_update", "status")
 
 
 def _locked_for_update(update_id: int) -> KVIUpdate:
     return KVIUpdate.objects.select_for_update().select_related("kvi").get(pk=update_id)
 
 
-def _save(update: KVIUpdate, by) -> None:
-    update.version += 1
-    update._change_reason = None
-    update._history_user = by
+def _claim(update: KVIUpdate, version: int | None) -> None:
+    """Claim `version` of `update` in one UPDATE, or raise StaleVersion with its current
+    values (a missing version on an existing update is refused the same way)."""
+    claim_version(update, version, shown=SHOWN_ON_CONFLICT)
+
+
+def _save(update: KVIUpdate, by, *, reason: str | None = None) -> None:
+    """Validate and save `update` (its version already claimed) with a history row by `by`."""
     try:
         update.full_clean()
     except ValidationError as exc:
-        raise ApplicationError(" ".join(exc.messages)) from exc
+        raise ApplicationError(validation_messages(exc)) from exc
+    stamp_history(update, by=by, reason=reason)
     update.save()
 
 
@@ -138,20 +139,22 @@ def update_save(
     reported_rag: str | None = None,
     override_justification: str = "",
     results: list[ResultInput] = (),
-    expected_version: int | None = None,
+    version: int | None = None,
 ) -> KVIUpdate:
     """Create or edit the draft update of `kvi` for `month`, with its measure results.
 
     The suggestion is recomputed from the results; `reported_rag` None follows it. An
-    override needs a justification. Refused in a locked month or on a stale version.
+    override needs a justification. Editing an existing update needs the `version` its author
+    read (None is refused like a stale one, with the current values). Refused in a locked month.
     """
+    KVI.objects.select_for_update().filter(pk=kvi.pk).first()  # one first update per month
     existing = selectors.current_update(kvi, month)
     if existing:
         update = _locked_for_update(existing.pk)
-        _ensure_version(update, expected_version)
         _ensure_editable(update)
         if update.status != UpdateStatus.DRAFT:
             raise ApplicationError(NOT_EDITABLE.format(status=update.get_status_display().lower()))
+        _claim(update, version)
     else:
         ensure_month_open(month)
         update = KVIUpdate(kvi=kvi, month=month, created_by=by)
@@ -176,53 +179,52 @@ def update_save(
         override_justification.strip() if update.reported_rag != update.suggested_rag else ""
     )
     if update.reported_rag != update.suggested_rag and not update.override_justification:
-        raise ApplicationError(OVERRIDE_NEEDS_JUSTIFICATION)
+        raise ApplicationError(OVERRIDE_NEEDS_JUSTIFICATION, field="override_justification")
     try:
-        _save(update, by)
-    except IntegrityError as exc:  # two first saves of the same KVI-month at once
-        raise ApplicationError(STALE_VERSION.format(yours="new", theirs="already created")) from exc
+        with transaction.atomic():
+            _save(update, by)
+    except IntegrityError as exc:  # a first save of the same KVI-month won meanwhile
+        raise ApplicationError(ALREADY_CREATED.format(month=month), field="version") from exc
+    return update
+
+
+def _workflow(update: KVIUpdate, version: int | None) -> KVIUpdate:
+    """The update locked for a workflow step, its month open and `version` claimed (None:
+    the version of `update` as the caller holds it)."""
+    held = update.version if version is None else version
+    update = _locked_for_update(update.pk)
+    _ensure_editable(update)
+    _claim(update, held)
     return update
 
 
 @transaction.atomic
-def update_submit(*, update: KVIUpdate, by, expected_version: int | None = None) -> KVIUpdate:
+def update_submit(*, update: KVIUpdate, by, version: int | None = None) -> KVIUpdate:
     """Draft → submitted for approval."""
-    update = _locked_for_update(update.pk)
-    _ensure_version(update, expected_version)
-    _ensure_editable(update)
-    if update.status != UpdateStatus.DRAFT:
-        raise ApplicationError(NOT_DRAFT.format(status=update.get_status_display().lower()))
-    update.submit()
+    update = _workflow(update, version)
+    apply_transition(update, "submit", message=NOT_DRAFT)
     update.submitted_by, update.submitted_at = by, timezone.now()
     _save(update, by)
     return update
 
 
 @transaction.atomic
-def update_approve(*, update: KVIUpdate, by, expected_version: int | None = None) -> KVIUpdate:
+def update_approve(*, update: KVIUpdate, by, version: int | None = None) -> KVIUpdate:
     """Submitted → approved; the approver and time are kept."""
     if not by.has_perm("kvis.approve_kviupdate"):
         raise ApplicationError(CANNOT_APPROVE)
-    update = _locked_for_update(update.pk)
-    _ensure_version(update, expected_version)
-    _ensure_editable(update)
-    if update.status != UpdateStatus.SUBMITTED:
-        raise ApplicationError(NOT_SUBMITTED.format(status=update.get_status_display().lower()))
-    update.approve()
+    update = _workflow(update, version)
+    apply_transition(update, "approve", message=NOT_SUBMITTED)
     update.approved_by, update.approved_at = by, timezone.now()
     _save(update, by)
     return update
 
 
 @transaction.atomic
-def update_return_to_draft(
-    *, update: KVIUpdate, by, expected_version: int | None = None
-) -> KVIUpdate:
+def update_return_to_draft(*, update: KVIUpdate, by, version: int | None = None) -> KVIUpdate:
     """Submitted or approved → draft, for changes; approval is cleared."""
-    update = _locked_for_update(update.pk)
-    _ensure_version(update, expected_version)
-    _ensure_editable(update)
-    update.return_to_draft()
+    update = _workflow(update, version)
+    apply_transition(update, "return_to_draft", message=NOT_RETURNABLE)
     update.approved_by = update.approved_at = None
     _save(update, by)
     return update

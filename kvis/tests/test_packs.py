@@ -153,7 +153,7 @@ def test_a_correction_after_issue_goes_into_v2_and_v1_stays(
         last_update="Corrected narrative for KVI-06",
         drivers="",
         next_update="",
-        expected_version=correction.version,
+        version=correction.version,
     )
     services.update_approve(update=services.update_submit(update=correction, by=ops), by=admin)
     with django_capture_on_commit_callbacks(execute=True):

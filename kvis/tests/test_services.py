@@ -6,6 +6,7 @@ from decimal import Decimal
 import pytest
 from django.core.exceptions import ValidationError
 
+from core.errors import StaleVersion
 from kvis import services
 from kvis.models import KVIUpdate, MeasureKind, MeasureResult, RagSettings, UpdateStatus
 from kvis.services import ApplicationError, ResultInput
@@ -85,9 +86,17 @@ def test_only_submitted_updates_can_be_approved(measure, ops_user, admin_user_):
 def test_a_stale_version_is_refused_with_the_current_values(measure, ops_user, pafa_user):
     update = save(measure, ops_user)
     seen = update.version
-    save(measure, pafa_user, last_update="PAFA's words", expected_version=seen)
+    save(measure, pafa_user, last_update="PAFA's words", version=seen)
     with pytest.raises(ApplicationError, match="Someone else changed") as exc:
-        save(measure, ops_user, last_update="Ops' words", expected_version=seen)
+        save(measure, ops_user, last_update="Ops' words", version=seen)
+    assert exc.value.current["last_update"] == "PAFA's words"
+    assert KVIUpdate.objects.get().last_update == "PAFA's words"
+
+
+def test_a_second_first_save_of_the_month_is_refused_not_overwriting(measure, ops_user, pafa_user):
+    save(measure, pafa_user, last_update="PAFA's words")
+    with pytest.raises(StaleVersion, match="you had version none") as exc:
+        save(measure, ops_user, last_update="Ops' words")  # no version: it read no update
     assert exc.value.current["last_update"] == "PAFA's words"
     assert KVIUpdate.objects.get().last_update == "PAFA's words"
 
@@ -133,7 +142,7 @@ def test_correction_after_issue_is_a_new_revision_and_the_original_stays(
         last_update="Corrected words",
         drivers="",
         next_update="",
-        expected_version=correction.version,
+        version=correction.version,
     )
     assert correction.last_update == "Corrected words"
     original = KVIUpdate.objects.get(pk=update.pk)
@@ -174,3 +183,14 @@ def test_a_register_rule_that_is_not_installed_says_so(ops_user):
 def test_results_out_of_range_are_refused(measure, ops_user):
     with pytest.raises(ApplicationError, match="between 0 and 100"):
         services.result_save(measure=measure, month=NOV, actual=Decimal(101))
+
+
+def test_rag_settings_come_from_the_data_migration_and_reading_never_writes():
+    from core.models import SettingsMissing
+    from kvis.selectors import rag_settings_current
+
+    assert rag_settings_current().version == 1  # the data migration's defaults
+    RagSettings.objects.all().delete()
+    with pytest.raises(SettingsMissing, match="No RAG settings version exists"):
+        rag_settings_current()
+    assert not RagSettings.objects.exists()

@@ -93,7 +93,7 @@ def test_the_form_refuses_an_override_without_justification(client_for, ops_user
         "/kvis/KVI-05/2020-11/edit/",
         {f"actual_{m.id}": "80", "last_update": "words", "reported_rag": "green"},
     )
-    assert response.status_code == 400
+    assert response.status_code == 409
     assert b"write a justification for the override" in response.content
     assert not KVIUpdate.objects.exists()
 
@@ -109,9 +109,54 @@ def test_the_form_refuses_a_stale_version_with_409(client_for, ops_user):
         "/kvis/KVI-05/2020-11/edit/", {**data, "last_update": "third", "version": version}
     )
     assert response.status_code == 409
-    assert b"Someone else changed this update" in response.content
+    assert b"Someone else changed this record" in response.content
     assert b"second" in response.content
     assert KVIUpdate.objects.get().last_update == "second"
+
+
+@pytest.mark.parametrize("version", ["", None], ids=["blank", "left out"])
+def test_the_form_without_a_version_never_overwrites_an_existing_update(
+    client_for, pafa_user, version
+):
+    """Ops opened the form of a month with no update (version ""), PAFA created it meanwhile:
+    ops' save is refused with both texts shown, and PAFA's text stays."""
+    m = MeasureFactory(kvi__code="KVI-05", target_value=Decimal(95))
+    services.update_save(
+        kvi=m.kvi, month=NOV, by=pafa_user, last_update="PAFA's words", drivers="", next_update=""
+    )
+    data = {f"actual_{m.id}": "96", "last_update": "Ops' words"}
+    if version is not None:
+        data["version"] = version
+    response = client_for(CUSTOMER_OPS).post("/kvis/KVI-05/2020-11/edit/", data)
+    assert response.status_code == 409
+    assert b"Someone else changed this record" in response.content
+    assert response.context["conflict"]["last_update"] == "PAFA's words"
+    assert b"PAFA&#x27;s words" in response.content and b"Ops&#x27; words" in response.content
+    assert KVIUpdate.objects.get().last_update == "PAFA's words"
+
+
+def test_returning_a_draft_to_draft_is_409_not_500(client_for, ops_user):
+    m = MeasureFactory(kvi__code="KVI-05", target_value=Decimal(95))
+    draft = services.update_save(
+        kvi=m.kvi, month=NOV, by=ops_user, last_update="x", drivers="", next_update=""
+    )
+    response = client_for(CUSTOMER_OPS).post(
+        "/kvis/KVI-05/2020-11/return/", {"version": draft.version}
+    )
+    assert response.status_code == 409
+    assert b"Only a submitted or approved update can be returned to draft" in response.content
+    draft.refresh_from_db()
+    assert (draft.status, draft.version) == (UpdateStatus.DRAFT, 1)
+
+
+def test_a_stale_workflow_button_is_409_with_the_current_values(client_for, update, admin_user_):
+    seen = update.version
+    services.update_return_to_draft(update=update, by=admin_user_)
+    response = client_for(ADMIN).post("/kvis/KVI-07/2020-11/approve/", {"version": seen})
+    assert response.status_code == 409
+    assert response.context["conflict_current"]["status"] == "Draft"
+    update.refresh_from_db()
+    assert update.status == UpdateStatus.DRAFT
 
 
 def test_a_locked_month_refuses_writes_through_the_ui_and_the_admin(

@@ -108,9 +108,10 @@ def test_locked_month_is_409_and_nothing_changes(api_for, measure, admin_user_):
 def test_second_save_needs_the_current_version(api_for, measure):
     client = api_for(CUSTOMER_OPS)
     first = client.post("/api/kvis/KVI-07/updates/", _draft(measure), format="json").json()
+    # A second creation of the month (no version) is a refusal, never a blind overwrite.
     missing = client.post("/api/kvis/KVI-07/updates/", _draft(measure), format="json")
-    assert missing.status_code == 400
-    assert "version" in missing.json()
+    assert missing.status_code == 409
+    assert "you had version none" in missing.json()["detail"]
     stale = client.post(
         "/api/kvis/KVI-07/updates/", _draft(measure, version=first["version"] - 1), format="json"
     )

@@ -98,7 +98,7 @@ def test_two_users_save_the_same_kvi_update_at_once(ops_user, pafa_user):
             last_update=text,
             drivers="",
             next_update="",
-            expected_version=base.version,
+            version=base.version,
         )
 
     outcome = race(save("ops wrote this", ops_user), save("pafa wrote this", pafa_user))
@@ -173,3 +173,22 @@ def test_many_issues_logged_at_once_all_get_distinct_references(ops_user):
     failures = [r for r in results if isinstance(r, Exception)]
     assert not failures, failures
     assert len(set(results)) == 12 == Issue.objects.count()
+
+
+def test_two_users_create_the_first_update_of_a_month_at_once(ops_user, pafa_user):
+    m = MeasureFactory(kvi__code="KVI-05", target_value=Decimal(95))
+
+    def create(text, by):
+        return lambda: kvi_services.update_save(
+            kvi=m.kvi, month=NOV, by=by, last_update=text, drivers="", next_update=""
+        )
+
+    outcome = race(create("ops wrote this", ops_user), create("pafa wrote this", pafa_user))
+
+    assert outcome["second_blocked"], "the second creation did not wait for the first one"
+    assert isinstance(outcome["first"], KVIUpdate), outcome["first"]
+    refused = outcome["second"]
+    assert isinstance(refused, kvi_services.ApplicationError), refused
+    assert refused.current["last_update"] == "ops wrote this"
+    saved = KVIUpdate.objects.get()
+    assert (saved.last_update, saved.version) == ("ops wrote this", 1)

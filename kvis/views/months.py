@@ -1,0 +1,163 @@
+"""Reporting months and their locks, the CSV import, and the committee packs."""
+
+from __future__ import annotations
+
+from django.contrib import messages
+from django.contrib.auth.mixins import PermissionRequiredMixin
+from django.http import FileResponse, Http404
+from django.shortcuts import get_object_or_404, redirect, render
+from django.urls import reverse
+from django.views import View
+
+from core.imports import BadFile, decode
+from core.models import Committee
+from core.views import ServiceFormView
+from kvis import importers, packs, selectors, services
+from kvis.forms import CsvImportForm, LockForm, PackRequestForm
+from kvis.models import PackStatus, ReportingPeriod
+from kvis.views.base import PermissionsByMethod
+
+
+class PeriodListView(PermissionsByMethod, ServiceFormView):
+    """Reporting months and their locks; approvers lock a month here."""
+
+    permission_required = "kvis.view_reportingperiod"
+    permissions_by_method = {"POST": "kvis.change_reportingperiod"}
+    template_name = "kvis/periods.html"
+    form_class = LockForm
+
+    def get_context_data(self, **kwargs):
+        return super().get_context_data(
+            periods=ReportingPeriod.objects.select_related("locked_by"),
+            can_lock=self.request.user.has_perm("kvis.change_reportingperiod"),
+            **kwargs,
+        )
+
+    def form_invalid(self, form):
+        return self.refuse(form, status=400)
+
+    def perform(self, form):
+        period = services.period_lock(
+            month=form.cleaned_data["month"],
+            by=self.request.user,
+            reason=form.cleaned_data["reason"],
+        )
+        self.success_message = f"{period.month:%B %Y} is locked."
+        return period
+
+    def success_url_for(self, obj) -> str:
+        return reverse("kvis:periods")
+
+
+class ImportView(PermissionRequiredMixin, View):
+    """CSV import with a dry run: every row's error listed; nothing imported unless all pass.
+    Measure cards need the permission to add measures."""
+
+    permission_required = "kvis.add_measureresult"
+    template_name = "kvis/import.html"
+
+    def get_permission_required(self):
+        if self.request.method == "POST" and self.request.POST.get("kind") == "measures":
+            return ("kvis.add_measure",)
+        return super().get_permission_required()
+
+    def get(self, request):
+        return render(request, self.template_name, {"form": CsvImportForm()})
+
+    def post(self, request):
+        if "confirm" in request.POST:
+            text = request.POST.get("csv_text", "")
+            kind = request.POST.get("kind", "results")
+            dry_run = False
+        else:
+            form = CsvImportForm(request.POST, request.FILES)
+            if not form.is_valid():
+                return render(request, self.template_name, {"form": form}, status=400)
+            try:
+                text = decode(form.cleaned_data["file"].read())
+            except BadFile as bad:
+                form.add_error("file", str(bad))
+                return render(request, self.template_name, {"form": form}, status=400)
+            kind = form.cleaned_data["kind"]
+            dry_run = True
+        run = importers.measures_import if kind == "measures" else importers.results_import
+        report = run(text=text, dry_run=dry_run, by=request.user)
+        if not dry_run and report.ok:
+            messages.success(request, f"Imported {report.imported} {report.kind}.")
+            return redirect("kvis:import")
+        return render(
+            request,
+            self.template_name,
+            {
+                "form": CsvImportForm(initial={"kind": kind}),
+                "report": report,
+                "csv_text": text,
+                "kind": kind,
+                "dry_run": dry_run,
+            },
+            status=200 if report.ok else 400,
+        )
+
+
+class PackListView(PermissionsByMethod, ServiceFormView):
+    """Packs per committee with download links and history; the build button for approvers."""
+
+    permission_required = "kvis.view_pack"
+    permissions_by_method = {"POST": "kvis.add_pack"}
+    template_name = "kvis/packs.html"
+    form_class = PackRequestForm
+
+    def get_form_kwargs(self):
+        return {**super().get_form_kwargs(), "committees": Committee.objects.all()}
+
+    def get_initial(self):
+        latest = selectors.latest_reported_month()
+        return {"month": latest.strftime("%Y-%m") if latest else ""}
+
+    def get_context_data(self, **kwargs):
+        return super().get_context_data(
+            packs=packs.packs_visible_to(self.request.user)[:100],
+            can_build=self.request.user.has_perm("kvis.add_pack"),
+            **kwargs,
+        )
+
+    def form_invalid(self, form):
+        return self.refuse(form, status=400)
+
+    def perform(self, form):
+        pack = packs.pack_request(
+            committee=form.cleaned_data["committee"],
+            month=form.cleaned_data["month"],
+            by=self.request.user,
+            force_reason=form.cleaned_data["force_reason"],
+        )
+        self.success_message = f"{pack} requested."
+        return pack
+
+    def success_url_for(self, obj) -> str:
+        return reverse("kvis:packs")
+
+
+class PackStatusView(PermissionRequiredMixin, View):
+    """htmx: a pack's status row, polled until it is ready or failed."""
+
+    permission_required = "kvis.view_pack"
+
+    def get(self, request, pk):
+        pack = get_object_or_404(packs.packs_visible_to(request.user), pk=pk)
+        return render(request, "kvis/_pack_row.html", {"p": pack})
+
+
+class PackDownloadView(PermissionRequiredMixin, View):
+    """The pack's PDF, for those who may read it, once it is ready."""
+
+    permission_required = "kvis.view_pack"
+
+    def get(self, request, pk):
+        pack = get_object_or_404(packs.packs_visible_to(request.user), pk=pk)
+        if pack.status != PackStatus.READY or not pack.file:
+            raise Http404("This pack has no file yet.")
+        name = f"{pack.committee.code}-{pack.month:%Y-%m}-v{pack.version}.pdf"
+        return FileResponse(
+            pack.file.open("rb"), as_attachment=False, filename=name, content_type="application/pdf"
+        )
