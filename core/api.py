@@ -24,7 +24,7 @@ from rest_framework.views import exception_handler as drf_exception_handler
 
 from core import calendar
 from core.calendar import BAD_MONTH, FIRST_YEAR, LAST_YEAR, OUT_OF_RANGE
-from core.errors import VERSION_NEEDED, ApplicationError
+from core.errors import DATABASE_BUSY, VERSION_NEEDED, ApplicationError, database_is_locked
 
 BAD_VERSION = "The version must be a whole number, as read from the record."
 
@@ -35,10 +35,20 @@ class Conflict(exceptions.APIException):
     default_code = "conflict"
 
 
+class DatabaseBusy(exceptions.APIException):
+    status_code = status.HTTP_503_SERVICE_UNAVAILABLE
+    default_detail = DATABASE_BUSY
+    default_code = "database_busy"
+
+
 def exception_handler(exc, context):
-    """DRF's handler, plus: ApplicationError → 409, Django ValidationError → 400 per field."""
+    """DRF's handler, plus: ApplicationError → 409, Django ValidationError → 400 per field,
+    a locked SQLite database → 503 with Retry-After (nothing was written; try again)."""
     if isinstance(exc, ApplicationError):
         exc = Conflict(exc.message)
+    elif database_is_locked(exc):
+        exc = DatabaseBusy()
+        exc.wait = 1  # DRF turns it into Retry-After
     elif isinstance(exc, DjangoValidationError):
         detail = (
             exc.message_dict if hasattr(exc, "error_dict") else {"non_field_errors": exc.messages}

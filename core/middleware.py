@@ -1,6 +1,9 @@
 """Middleware of the project."""
 
 from django.contrib.auth.middleware import LoginRequiredMiddleware as DjangoLoginRequired
+from django.shortcuts import render
+
+from core.errors import DATABASE_BUSY, database_is_locked
 
 
 class LoginRequiredMiddleware(DjangoLoginRequired):
@@ -12,3 +15,21 @@ class LoginRequiredMiddleware(DjangoLoginRequired):
         if not getattr(view_func, "login_required", True):
             return None
         return super().process_view(request, view_func, view_args, view_kwargs)
+
+
+class DatabaseBusyMiddleware:
+    """A page that meets a locked SQLite database (another write held the lock past the
+    timeout) answers 503 with the message and Retry-After instead of a 500."""
+
+    def __init__(self, get_response):
+        self.get_response = get_response
+
+    def __call__(self, request):
+        return self.get_response(request)
+
+    def process_exception(self, request, exception):
+        if not database_is_locked(exception):
+            return None
+        response = render(request, "503.html", {"message": DATABASE_BUSY}, status=503)
+        response["Retry-After"] = "1"
+        return response
