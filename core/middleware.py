@@ -1,5 +1,6 @@
 """Middleware of the project."""
 
+from django.conf import settings
 from django.contrib.auth.middleware import LoginRequiredMiddleware as DjangoLoginRequired
 from django.shortcuts import render
 
@@ -32,4 +33,40 @@ class DatabaseBusyMiddleware:
             return None
         response = render(request, "503.html", {"message": DATABASE_BUSY}, status=503)
         response["Retry-After"] = "1"
+        return response
+
+
+class NoStoreMiddleware:
+    """`Cache-Control: no-store` on every answer to a logged-in user or a token (pages, API,
+    pack PDFs, evidence files), so no browser or proxy keeps a copy; unless the view set its
+    own. Static files never get here (WhiteNoise answers them first), nor does an anonymous
+    visitor's login page."""
+
+    def __init__(self, get_response):
+        self.get_response = get_response
+
+    def __call__(self, request):
+        response = self.get_response(request)
+        if response.has_header("Cache-Control"):  # /healthz: never_cache, and no user lookup
+            return response
+        user = getattr(request, "user", None)
+        if "Authorization" in request.headers or (user is not None and user.is_authenticated):
+            response["Cache-Control"] = "no-store"
+        return response
+
+
+class PermissionsPolicyMiddleware:
+    """The Permissions-Policy header (settings.PERMISSIONS_POLICY: feature → allowed origins,
+    empty for none): the pages use no camera, microphone, location, payment or USB."""
+
+    def __init__(self, get_response):
+        self.get_response = get_response
+        self.header = ", ".join(
+            f"{feature}=({' '.join(origins)})"
+            for feature, origins in settings.PERMISSIONS_POLICY.items()
+        )
+
+    def __call__(self, request):
+        response = self.get_response(request)
+        response.setdefault("Permissions-Policy", self.header)
         return response

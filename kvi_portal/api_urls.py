@@ -3,9 +3,11 @@
 The API answers 401/403 itself, so its views are exempt from the login redirect that pages get.
 """
 
+from csp.constants import UNSAFE_INLINE
+from csp.decorators import csp_update
 from django.contrib.auth.decorators import login_not_required
 from django.urls import include, path, re_path
-from drf_spectacular.views import SpectacularAPIView, SpectacularSwaggerView
+from drf_spectacular.views import SpectacularAPIView, SpectacularSwaggerSplitView
 from rest_framework.authtoken.views import obtain_auth_token
 from rest_framework.permissions import AllowAny
 from rest_framework.routers import SimpleRouter
@@ -37,8 +39,14 @@ urlpatterns = [
     ),
     path(
         "docs/",
+        # Swagger UI's script is a file of its own (the split view), within the policy; its
+        # page styles itself inline.
         login_not_required(
-            SpectacularSwaggerView.as_view(url_name="api-schema", permission_classes=[AllowAny])
+            csp_update({"style-src": [UNSAFE_INLINE]})(
+                SpectacularSwaggerSplitView.as_view(
+                    url_name="api-schema", permission_classes=[AllowAny]
+                )
+            )
         ),
         name="api-docs",
     ),
