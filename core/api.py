@@ -15,6 +15,7 @@ from datetime import date
 
 from django.core.exceptions import ValidationError as DjangoValidationError
 from django.http import StreamingHttpResponse
+from drf_spectacular.authentication import SessionScheme
 from drf_spectacular.types import OpenApiTypes
 from drf_spectacular.utils import OpenApiParameter, extend_schema, extend_schema_field
 from rest_framework import exceptions, mixins, permissions, renderers, serializers, status
@@ -55,6 +56,12 @@ def exception_handler(exc, context):
         )
         exc = exceptions.ValidationError(detail)
     return drf_exception_handler(exc, context)
+
+
+class PortalSessionScheme(SessionScheme):
+    """The schema's cookie authentication for the portal's session class (with its limits)."""
+
+    target_class = "core.authentication.SessionAuthentication"
 
 
 class RolePermission(permissions.BasePermission):

@@ -2,6 +2,7 @@
 
 import django_filters
 from django import forms
+from drf_spectacular.utils import extend_schema_field
 
 from core import calendar
 
@@ -19,6 +20,9 @@ class MonthFormField(forms.Field):
             raise forms.ValidationError(str(error), code="invalid") from None
 
 
+@extend_schema_field(
+    {"type": "string", "pattern": r"^\d{4}-\d{2}$", "example": "2020-11"}
+)
 class MonthFilter(django_filters.Filter):
     """A list filter on a calendar month, YYYY-MM."""
 

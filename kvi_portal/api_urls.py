@@ -8,10 +8,10 @@ from csp.decorators import csp_update
 from django.contrib.auth.decorators import login_not_required
 from django.urls import include, path, re_path
 from drf_spectacular.views import SpectacularAPIView, SpectacularSwaggerSplitView
-from rest_framework.authtoken.views import obtain_auth_token
 from rest_framework.permissions import AllowAny
 from rest_framework.routers import SimpleRouter
 
+from core import tokens
 from core.api import NotFoundView
 from issues import api as issues_api
 from kvis import api as kvis_api
@@ -31,7 +31,15 @@ for pattern in router.urls:
     pattern.callback.login_required = False
 
 urlpatterns = [
-    path("auth/token/", login_not_required(obtain_auth_token), name="api-token"),
+    path("auth/token/", login_not_required(tokens.TokenLoginView.as_view()), name="api-token"),
+    path(
+        "auth/logout/", login_not_required(tokens.TokenLogoutView.as_view()), name="api-logout"
+    ),
+    path(
+        "auth/logout-all/",
+        login_not_required(tokens.TokenLogoutAllView.as_view()),
+        name="api-logout-all",
+    ),
     path(
         "schema/",
         login_not_required(SpectacularAPIView.as_view(permission_classes=[AllowAny])),

@@ -5,6 +5,7 @@ environment variables (see README, "Configuration"). Defaults give a single-mach
 development run on SQLite with Celery tasks executed in-process.
 """
 
+from datetime import timedelta
 from pathlib import Path
 
 import environ
@@ -49,7 +50,7 @@ INSTALLED_APPS = [
     "django_tables2",
     "django_filters",
     "rest_framework",
-    "rest_framework.authtoken",
+    "knox",
     "drf_spectacular",
     "drf_spectacular_sidecar",
     "axes",
@@ -129,6 +130,8 @@ AUTH_PASSWORD_VALIDATORS = [
     {"NAME": "django.contrib.auth.password_validation.MinimumLengthValidator"},
     {"NAME": "django.contrib.auth.password_validation.CommonPasswordValidator"},
     {"NAME": "django.contrib.auth.password_validation.NumericPasswordValidator"},
+    # Not a check: Django's hook after every password change; revokes the user's API tokens.
+    {"NAME": "core.tokens.RevokeTokensOnPasswordChange"},
 ]
 # Login throttling (django-axes): after AXES_FAILURE_LIMIT failed logins for one username from
 # one address, further attempts get the lockout page (429) until the cool-off has passed or an
@@ -277,7 +280,7 @@ DJANGO_TABLES2_TEMPLATE = "django_tables2/bootstrap5-responsive.html"
 REST_FRAMEWORK = {
     "DEFAULT_AUTHENTICATION_CLASSES": [
         # Token first: an anonymous request is told to authenticate (401), not refused (403).
-        "rest_framework.authentication.TokenAuthentication",
+        "knox.auth.TokenAuthentication",
         "core.authentication.SessionAuthentication",
     ],
     "DEFAULT_PERMISSION_CLASSES": ["rest_framework.permissions.IsAuthenticated"],
@@ -293,6 +296,12 @@ REST_FRAMEWORK = {
     "EXCEPTION_HANDLER": "core.api.exception_handler",
     "DATETIME_FORMAT": "iso-8601",
     "COERCE_DECIMAL_TO_STRING": False,
+}
+# API tokens (django-rest-knox): a new one per login, stored as a SHA-512 digest, expiring.
+REST_KNOX = {
+    "TOKEN_TTL": timedelta(hours=env.float("DJANGO_API_TOKEN_HOURS", default=10)),
+    "AUTH_HEADER_PREFIX": "Token",
+    "AUTO_REFRESH": False,
 }
 SPECTACULAR_SETTINGS = {
     "TITLE": "KVI Portal API",
