@@ -3,8 +3,7 @@
 The API answers 401/403 itself, so its views are exempt from the login redirect that pages get.
 """
 
-from csp.constants import UNSAFE_INLINE
-from csp.decorators import csp_update
+from csp.decorators import csp_exempt
 from django.contrib.auth.decorators import login_not_required
 from django.urls import include, path, re_path
 from drf_spectacular.views import SpectacularAPIView, SpectacularSwaggerSplitView
@@ -47,10 +46,11 @@ urlpatterns = [
     ),
     path(
         "docs/",
-        # Swagger UI's script is a file of its own (the split view), within the policy; its
-        # page styles itself inline.
+        # Swagger UI's set-up script is a file of its own (the split view), but Swagger UI does
+        # not render under the site's policy (the browser test): this page, which shows the
+        # schema and no user's data, goes without one for now.
         login_not_required(
-            csp_update({"style-src": [UNSAFE_INLINE]})(
+            csp_exempt()(
                 SpectacularSwaggerSplitView.as_view(
                     url_name="api-schema", permission_classes=[AllowAny]
                 )

@@ -188,7 +188,7 @@ X_FRAME_OPTIONS = "DENY"
 SECURE_REFERRER_POLICY = "same-origin"
 # Content-Security-Policy (django-csp): every script, style, font and image is this site's own
 # (static/vendor: Bootstrap, htmx, Chart.js; no inline code). data: images are Bootstrap's
-# SVG icons in its CSS. The API docs page adds inline styles for Swagger UI (kvi_portal.api_urls).
+# SVG icons in its CSS. The API docs page (Swagger UI) is exempt for now (kvi_portal.api_urls).
 CONTENT_SECURITY_POLICY = {
     "DIRECTIVES": {
         "default-src": [SELF],

@@ -241,6 +241,7 @@ def _url_arguments() -> dict:
         "communication-detail": {"reference": communication.reference},
         "pack-detail": {"pk": pack.pk},
         "survey-round-detail": {"pk": rnd.pk},
+        "password_reset_confirm": {"uidb64": "x", "token": "not-a-real-token"},
         "other-party": plan_args(other),
     }
 

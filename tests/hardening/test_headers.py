@@ -84,9 +84,7 @@ def test_the_login_page_keeps_djangos_own_cache_header(client):
     assert client.get("/accounts/login/")["Cache-Control"] != "no-store"
 
 
-def test_the_api_docs_work_within_the_policy(client):
+def test_the_api_docs_set_up_swagger_ui_from_a_file(client):
     response = client.get("/api/docs/")
     assert response.status_code == 200
     assert b"<script>" not in response.content  # Swagger UI's set-up is a file, not inline
-    policy = _policy(response)
-    assert policy["script-src"] == "'self'"

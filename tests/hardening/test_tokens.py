@@ -133,3 +133,14 @@ def test_tokens_issued_by_changepassword_command_are_revoked(ops_user, monkeypat
     monkeypatch.setattr("getpass.getpass", lambda prompt="": "changed-by-command-77")
     call_command("changepassword", ops_user.username)
     assert not _works(token)
+
+
+def test_token_logins_are_throttled_like_the_login_page(settings, ops_user):
+    settings.AXES_ENABLED = True
+    assert "expiry" in _login(ops_user.username)  # a good password with throttling on
+    client = APIClient(REMOTE_ADDR="10.0.0.9")
+    for _ in range(settings.AXES_FAILURE_LIMIT):
+        bad = {"username": ops_user.username, "password": "guess"}
+        assert client.post("/api/auth/token/", bad).status_code in (400, 429)
+    good = {"username": ops_user.username, "password": PASSWORD}
+    assert client.post("/api/auth/token/", good).status_code in (400, 403, 429)
