@@ -13,6 +13,7 @@ from __future__ import annotations
 from datetime import date
 
 from django.core.exceptions import ValidationError as DjangoValidationError
+from drf_spectacular.authentication import SessionScheme
 from drf_spectacular.types import OpenApiTypes
 from drf_spectacular.utils import OpenApiParameter, extend_schema, extend_schema_field
 from rest_framework import exceptions, mixins, permissions, renderers, serializers, status
@@ -24,7 +25,7 @@ from rest_framework.views import exception_handler as drf_exception_handler
 
 from core import calendar, imports
 from core.calendar import BAD_MONTH, FIRST_YEAR, LAST_YEAR, OUT_OF_RANGE
-from core.errors import VERSION_NEEDED, ApplicationError
+from core.errors import DATABASE_BUSY, VERSION_NEEDED, ApplicationError, database_is_locked
 from core.exports import csv_response
 from core.uploads import validate_csv_upload
 
@@ -37,16 +38,32 @@ class Conflict(exceptions.APIException):
     default_code = "conflict"
 
 
+class DatabaseBusy(exceptions.APIException):
+    status_code = status.HTTP_503_SERVICE_UNAVAILABLE
+    default_detail = DATABASE_BUSY
+    default_code = "database_busy"
+
+
 def exception_handler(exc, context):
-    """DRF's handler, plus: ApplicationError → 409, Django ValidationError → 400 per field."""
+    """DRF's handler, plus: ApplicationError → 409, Django ValidationError → 400 per field,
+    a locked SQLite database → 503 with Retry-After (nothing was written; try again)."""
     if isinstance(exc, ApplicationError):
         exc = Conflict(exc.message)
+    elif database_is_locked(exc):
+        exc = DatabaseBusy()
+        exc.wait = 1  # DRF turns it into Retry-After
     elif isinstance(exc, DjangoValidationError):
         detail = (
             exc.message_dict if hasattr(exc, "error_dict") else {"non_field_errors": exc.messages}
         )
         exc = exceptions.ValidationError(detail)
     return drf_exception_handler(exc, context)
+
+
+class PortalSessionScheme(SessionScheme):
+    """The schema's cookie authentication for the portal's session class (with its limits)."""
+
+    target_class = "core.authentication.SessionAuthentication"
 
 
 class RolePermission(permissions.BasePermission):

@@ -50,3 +50,16 @@ class StaleVersion(ApplicationError):
         )
         self.yours = yours
         self.theirs = theirs
+
+
+DATABASE_BUSY = (
+    "The database is busy with another change and nothing was saved. Try again in a moment."
+)
+
+
+def database_is_locked(error: BaseException) -> bool:
+    """SQLite's "database is locked": another writer held the lock longer than the timeout.
+    Transient, nothing written; any other database error is a real fault and stays one."""
+    from django.db import OperationalError
+
+    return isinstance(error, OperationalError) and "database is locked" in str(error)

@@ -10,3 +10,6 @@ ROLE_PERMISSIONS = {
     PAFA: view_only(MODELS),
     ADMIN: full_access(MODELS) + ["view_workerheartbeat"],
 }
+#: Permissions on models of installed packages, by app label: an Admin lists and revokes
+#: anyone's API tokens in the Django admin (tokens are issued only by logging in).
+PACKAGE_ROLE_PERMISSIONS = {"knox": {ADMIN: ["view_authtoken", "delete_authtoken"]}}

@@ -32,6 +32,10 @@ def sync_all_roles() -> None:
     for app in settings.LOCAL_APPS:
         if find_spec(f"{app}.permissions"):
             grant_role_permissions(apps, app, import_module(f"{app}.permissions").ROLE_PERMISSIONS)
+    from core.permissions import PACKAGE_ROLE_PERMISSIONS
+
+    for app, table in PACKAGE_ROLE_PERMISSIONS.items():
+        grant_role_permissions(apps, app, table)
 
 
 def grant_role_permissions(

@@ -3,18 +3,18 @@
 import django_filters
 from django import forms
 
+from core.filters import MonthFilter
 from core.models import Organisation
 from issues.models import Band, Breach, Communication, Issue, IssueStatus, Severity, month_bounds
 
 MONTH = forms.DateInput(attrs={"type": "month"}, format="%Y-%m")
 
 
-def _month_filter(field_name: str) -> django_filters.DateFilter:
-    return django_filters.DateFilter(
+def _month_filter(field_name: str) -> MonthFilter:
+    return MonthFilter(
         label="Month",
         method=_in_month(field_name),
         widget=MONTH,
-        input_formats=["%Y-%m"],
         help_text="A calendar month, e.g. 2020-11.",
     )
 

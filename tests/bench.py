@@ -28,6 +28,7 @@ import json
 import multiprocessing as mp
 import os
 import resource
+import secrets
 import socket
 import statistics
 import subprocess
@@ -63,6 +64,8 @@ def _setup(database_url: str | None = None) -> None:
     os.environ["DATABASE_URL"] = database_url or f"sqlite:///{DB}"
     os.environ.setdefault("DJANGO_MEDIA_ROOT", str(ARTIFACTS / "bench-media"))
     os.environ["DJANGO_EMAIL_BACKEND"] = "django.core.mail.backends.locmem.EmailBackend"
+    # Debug stays off as in production, so the bench needs a key of its own.
+    os.environ.setdefault("DJANGO_SECRET_KEY", f"bench-{secrets.token_urlsafe(40)}")
     import django
 
     django.setup()

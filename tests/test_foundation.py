@@ -16,7 +16,18 @@ from tests.urlwalk import all_urls
 pytestmark = pytest.mark.django_db
 
 #: Pages anyone may open without logging in.
-PUBLIC = {"login", "healthz", "admin:login", "api-schema", "api-token", "api-docs"}
+PUBLIC = {
+    "login",
+    "healthz",
+    "admin:login",
+    "api-schema",
+    "api-token",
+    "api-docs",
+    "password_reset",
+    "password_reset_done",
+    "password_reset_confirm",
+    "password_reset_complete",
+}
 LOGIN_PAGES = ("/accounts/login/", "/admin/login/")
 #: The API answers for itself: it asks an anonymous caller to authenticate, never redirects.
 API_PREFIX = "/api/"

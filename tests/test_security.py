@@ -30,6 +30,15 @@ GET = {
     "healthz": "200 200 200 200 200 200 200",
     "login": "200 200 200 200 200 200 200",
     "logout": "405 405 405 405 405 405 302",
+    # The account pages: every logged-in user has them; a forgotten password needs no login
+    # (the reset link of the sweep is not a real one: the page says so).
+    "password_change": "200 200 200 200 200 200 302",
+    "password_change_done": "200 200 200 200 200 200 302",
+    "password_reset": "200 200 200 200 200 200 200",
+    "password_reset_done": "200 200 200 200 200 200 200",
+    "password_reset_confirm": "200 200 200 200 200 200 200",
+    "password_reset_complete": "200 200 200 200 200 200 200",
+    "api_tokens": "200 200 200 200 200 200 302",
     "kvis:dashboard": "200 200 200 200 403 403 302",
     "kvis:list": "200 200 200 200 403 403 302",
     "kvis:updates": "200 200 200 200 403 403 302",
@@ -95,6 +104,9 @@ GET = {
     "plans:escalation_add": "403 200 200 200 403 403 302",
     "plans:file": "200 200 200 200 200 403 302",
     "api-token": "405 405 405 405 405 405 405",
+    # Logging a token out takes the token, not the session.
+    "api-logout": "401 401 401 401 401 401 401",
+    "api-logout-all": "401 401 401 401 401 401 401",
     "api-schema": "200 200 200 200 200 200 200",
     "api-docs": "200 200 200 200 200 200 200",
     "kvi-list": "200 200 200 200 403 403 401",
@@ -229,6 +241,7 @@ def _url_arguments() -> dict:
         "communication-detail": {"reference": communication.reference},
         "pack-detail": {"pk": pack.pk},
         "survey-round-detail": {"pk": rnd.pk},
+        "password_reset_confirm": {"uidb64": "x", "token": "not-a-real-token"},
         "other-party": plan_args(other),
     }
 
@@ -292,9 +305,24 @@ def test_only_the_admin_role_opens_the_django_admin(demo, clients, path, name):
             assert response["Location"].startswith(("/admin/login/", "/accounts/login/")), name
 
 
-#: Anyone may post to these: they log in or out, exchange a password for a token, or (home)
-#: redirect to the role's landing page whatever the method, writing nothing.
-OPEN_POSTS = {"login", "logout", "api-token", "home"}
+#: Anyone may post to these: they log in or out, exchange a password for a token, change or
+#: reset their own password, revoke their own API tokens, or (home) redirect to the role's
+#: landing page whatever the method, writing nothing.
+OPEN_POSTS = {
+    "login",
+    "logout",
+    "api-token",
+    "api-logout",
+    "api-logout-all",
+    "password_change",
+    "password_reset",
+    "password_reset_confirm",
+    "api_tokens",
+    "home",
+}
+#: API views that take a token or a password, never the session cookie: a forged cross-site
+#: post has nothing to ride on, so CSRF does not apply (they answer 400 or 401 instead).
+NO_SESSION_POSTS = {"api-token", "api-logout", "api-logout-all"}
 READ_ONLY = ("committee", "party", "norole")
 
 
@@ -311,13 +339,13 @@ ALL_URLS = sorted(set(all_urls()))
 
 def test_every_post_without_a_csrf_token_is_refused(demo, db):
     """A logged-in admin's browser posting without the token (a forged cross-site form) is
-    refused on every URL of the site and of the Django admin; only the token login of the API,
-    which takes a password rather than a session, does not need one."""
+    refused on every URL of the site and of the Django admin; only the token login and logouts
+    of the API, which take a password or a token rather than a session, do not need one."""
     admin = Client(enforce_csrf_checks=True)
     admin.force_login(get_user_model().objects.get(username="admin"))
     accepted = []
     for path, name in ALL_URLS:
-        if name == "api-token":
+        if name in NO_SESSION_POSTS:
             continue
         if not name.startswith("admin:"):
             path = _path(demo, name)  # with real records; the admin's sample paths are enough

@@ -2,7 +2,7 @@
 is anonymous."""
 
 import pytest
-from rest_framework.authtoken.models import Token
+from knox.models import AuthToken
 from rest_framework.test import APIClient
 
 from core.roles import ADMIN, COMMITTEE_MEMBER, CUSTOMER_OPS, PAFA
@@ -16,8 +16,8 @@ def api_for(role_users):
     def _client(role):
         client = APIClient()
         if role != "anonymous":
-            token, _ = Token.objects.get_or_create(user=role_users[role])
-            client.credentials(HTTP_AUTHORIZATION=f"Token {token.key}")
+            _, token = AuthToken.objects.create(user=role_users[role])
+            client.credentials(HTTP_AUTHORIZATION=f"Token {token}")
         return client
 
     return _client

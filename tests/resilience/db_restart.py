@@ -17,7 +17,7 @@ from pathlib import Path
 
 import requests
 
-from tests.resilience.throwaway import Gunicorn, Postgres, manage
+from tests.resilience.throwaway import SECRET_KEY, Gunicorn, Postgres, manage
 
 USER, PASSWORD = "restart-admin", "restart-password-2020"
 PAGE = "/issues/breaches/"
@@ -99,6 +99,7 @@ def run(workdir: Path, up: float = 3, down: float = 4, after: float = 6) -> Outc
             "DATABASE_URL": pg.createdb("kvi_restart"),
             "DATABASE_CONN_MAX_AGE": "60",  # persistent connections: the harder case
             "DJANGO_DEBUG": "false",
+            "DJANGO_SECRET_KEY": SECRET_KEY,
             "DJANGO_ALLOWED_HOSTS": "127.0.0.1",
             "CELERY_BROKER_URL": "",
             "DJANGO_SUPERUSER_PASSWORD": PASSWORD,

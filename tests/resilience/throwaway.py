@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import contextlib
 import os
+import secrets
 import shutil
 import socket
 import subprocess
@@ -13,6 +14,8 @@ import time
 from pathlib import Path
 
 PG_BIN = Path(os.environ.get("PG_BIN", "/usr/lib/postgresql/15/bin"))
+#: The servers these tests start run without debug, so they need a key of their own.
+SECRET_KEY = os.environ.get("DJANGO_SECRET_KEY") or f"throwaway-{secrets.token_urlsafe(40)}"
 
 
 def free_port() -> int:

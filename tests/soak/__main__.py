@@ -24,7 +24,7 @@ from pathlib import Path
 import psycopg2
 
 from tests.resilience import db_restart
-from tests.resilience.throwaway import Gunicorn, manage
+from tests.resilience.throwaway import SECRET_KEY, Gunicorn, manage
 
 ROOT = Path(__file__).resolve().parents[2]
 PG = os.environ.get("SOAK_PG", "postgres://postgres@127.0.0.1:5432")
@@ -68,6 +68,7 @@ def load_phase(workdir: Path) -> dict:
             **os.environ,
             "DATABASE_URL": f"{PG}/{DB}",
             "DJANGO_DEBUG": "false",
+            "DJANGO_SECRET_KEY": SECRET_KEY,
             "DJANGO_ALLOWED_HOSTS": "127.0.0.1",
             "CELERY_BROKER_URL": "",
             "DJANGO_LOG_LEVEL": "WARNING",
