@@ -50,6 +50,15 @@ def enforce_session_limits(request) -> bool:
     return False
 
 
+def stamp_login(sender, request, user, **kwargs) -> None:
+    """Start both clocks when the user logs in (`user_logged_in`), so the first request after
+    the login does not write the session again."""
+    if request is not None and hasattr(request, "session"):
+        now = time.time()
+        request.session[STARTED] = now
+        request.session[LAST_SEEN] = now
+
+
 class SessionLimitsMiddleware:
     """The limits for every page that needs a login (the API checks them in its session
     authentication). After the auth and messages middleware. A view marked
