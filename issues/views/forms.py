@@ -1,0 +1,282 @@
+"""Pages of the registers that write: one form, one service each (core.views.ServiceFormView)."""
+
+from __future__ import annotations
+
+from django.shortcuts import get_object_or_404
+from django.urls import reverse
+from django.utils import timezone
+from django.utils.functional import cached_property
+
+from core.views import ServiceFormView
+from issues import services
+from issues.forms import (
+    ActionDoneForm,
+    BreachForm,
+    CommunicationForm,
+    IssueForm,
+    IssueScoreForm,
+    IssueStatusForm,
+    TaskForm,
+)
+from issues.models import (
+    Breach,
+    Communication,
+    Issue,
+    IssueAction,
+    RectificationTask,
+)
+
+# --- Forms ----------------------------------------------------------------------------------
+
+
+class RegisterFormView(ServiceFormView):
+    """core's service-form view on the registers' form template, with a way back."""
+
+    template_name = "issues/form.html"
+
+    def get_context_data(self, **kwargs):
+        return super().get_context_data(cancel_url=self.cancel_url(), **kwargs)
+
+    def cancel_url(self) -> str:
+        return reverse("issues:index")
+
+    def refuse(self, form, *, status: int, **context):
+        # The record's current values under the labels the form shows them with.
+        current = context.pop("conflict_current", None) or {}
+        labels = {name: field.label or name for name, field in form.fields.items()}
+        shown = {labels.get(k, k.replace("_", " ")): v for k, v in current.items()}
+        return super().refuse(form, status=status, conflict_current=shown, **context)
+
+
+def _fields(form, *, drop=("version",)) -> dict:
+    return {k: v for k, v in form.cleaned_data.items() if k not in drop}
+
+
+class IssueCreateView(RegisterFormView):
+    permission_required = "issues.add_issue"
+    form_class = IssueForm
+    heading = "Log an issue"
+
+    def get_initial(self):
+        return {"owner": self.request.user, "identified_at": timezone.localtime()}
+
+    def perform(self, form):
+        return services.issue_create(**_fields(form), by=self.request.user)
+
+    def success_url_for(self, obj):
+        return reverse("issues:issue_detail", args=[obj.pk])
+
+
+class IssueChildMixin:
+    """Views that act on one issue find it once."""
+
+    @cached_property
+    def issue(self):
+        # Looked up on first use, so the permission check comes first (403 before 404).
+        return get_object_or_404(Issue, pk=self.kwargs["pk"])
+
+    def cancel_url(self):
+        return reverse("issues:issue_detail", args=[self.issue.pk])
+
+    def success_url_for(self, obj):
+        return self.cancel_url()
+
+
+class IssueUpdateView(IssueChildMixin, RegisterFormView):
+    permission_required = "issues.change_issue"
+    form_class = IssueForm
+
+    @property
+    def heading(self):
+        return f"Edit {self.issue.reference}"
+
+    def get_form_kwargs(self):
+        return {**super().get_form_kwargs(), "instance": Issue.objects.get(pk=self.issue.pk)}
+
+    def perform(self, form):
+        return services.issue_update(
+            issue=self.issue,
+            version=form.cleaned_data["version"],
+            by=self.request.user,
+            **_fields(form),
+        )
+
+
+class IssueScoreView(IssueChildMixin, RegisterFormView):
+    permission_required = "issues.rescore_issue"
+    form_class = IssueScoreForm
+    success_message = "Scored; the band's actions are scheduled."
+
+    @property
+    def heading(self):
+        return f"Score {self.issue.reference}"
+
+    def get_initial(self):
+        issue = self.issue
+        return {"impact": issue.impact, "financial": issue.financial, "version": issue.version}
+
+    def perform(self, form):
+        return services.issue_score(issue=self.issue, **form.cleaned_data, by=self.request.user)
+
+
+class IssueStatusView(IssueChildMixin, RegisterFormView):
+    permission_required = "issues.change_issue"
+    form_class = IssueStatusForm
+    success_message = "Status changed."
+
+    @property
+    def heading(self):
+        return f"Change the status of {self.issue.reference}"
+
+    def get_initial(self):
+        return {"status": self.issue.status, "version": self.issue.version}
+
+    def perform(self, form):
+        return services.issue_set_status(
+            issue=self.issue, **form.cleaned_data, by=self.request.user
+        )
+
+
+class ActionDoneView(RegisterFormView):
+    permission_required = "issues.change_issueaction"
+    form_class = ActionDoneForm
+    success_message = "Action recorded as done."
+
+    @cached_property
+    def action(self):
+        return get_object_or_404(IssueAction.objects.select_related("issue"), pk=self.kwargs["pk"])
+
+    @property
+    def heading(self):
+        return f"{self.action.get_kind_display()} – {self.action.issue.reference}"
+
+    def get_initial(self):
+        return {"done_at": timezone.localtime()}
+
+    def cancel_url(self):
+        return reverse("issues:issue_detail", args=[self.action.issue_id])
+
+    def perform(self, form):
+        return services.issue_action_complete(
+            action=self.action, **form.cleaned_data, by=self.request.user
+        )
+
+    def success_url_for(self, obj):
+        return self.cancel_url()
+
+
+class TaskCreateView(IssueChildMixin, RegisterFormView):
+    permission_required = "issues.add_rectificationtask"
+    form_class = TaskForm
+    success_message = "Task added to the rectification plan."
+
+    @property
+    def heading(self):
+        return f"Add a rectification task to {self.issue.reference}"
+
+    def get_initial(self):
+        return {"owner": self.request.user}
+
+    def perform(self, form):
+        return services.task_create(issue=self.issue, by=self.request.user, **_fields(form))
+
+
+class VersionedUpdateView(RegisterFormView):
+    """Edit one versioned record through its update service; a stale version is refused (409,
+    with the record's current values)."""
+
+    model = None
+    service = None
+    #: The service's keyword for the record, e.g. "breach".
+    record_kwarg = ""
+    detail_url_name = ""
+
+    @cached_property
+    def record(self):
+        # Looked up on first use, so the permission check comes first (403 before 404).
+        return get_object_or_404(self.model, pk=self.kwargs["pk"])
+
+    @property
+    def heading(self):
+        return f"Edit {self.record}"
+
+    def get_form_kwargs(self):
+        return {**super().get_form_kwargs(), "instance": self.model.objects.get(pk=self.record.pk)}
+
+    def detail_pk(self) -> int:
+        return self.record.pk
+
+    def cancel_url(self):
+        return reverse(self.detail_url_name, args=[self.detail_pk()])
+
+    def perform(self, form):
+        return type(self).service(
+            **{self.record_kwarg: self.record},
+            version=form.cleaned_data["version"],
+            by=self.request.user,
+            **_fields(form),
+        )
+
+    def success_url_for(self, obj):
+        return self.cancel_url()
+
+
+class TaskUpdateView(VersionedUpdateView):
+    permission_required = "issues.change_rectificationtask"
+    form_class = TaskForm
+    model = RectificationTask
+    service = services.task_update
+    record_kwarg = "task"
+    detail_url_name = "issues:issue_detail"
+
+    def detail_pk(self) -> int:
+        return self.record.issue_id
+
+
+class BreachCreateView(RegisterFormView):
+    permission_required = "issues.add_breach"
+    form_class = BreachForm
+    heading = "Log a data breach"
+    success_message = "Breach logged; both clocks are running."
+
+    def get_initial(self):
+        return {"owner": self.request.user, "identified_at": timezone.localtime()}
+
+    def perform(self, form):
+        return services.breach_create(**_fields(form))
+
+    def success_url_for(self, obj):
+        return reverse("issues:breach_detail", args=[obj.pk])
+
+
+class BreachUpdateView(VersionedUpdateView):
+    permission_required = "issues.change_breach"
+    form_class = BreachForm
+    model = Breach
+    service = services.breach_update
+    record_kwarg = "breach"
+    detail_url_name = "issues:breach_detail"
+
+
+class CommunicationCreateView(RegisterFormView):
+    permission_required = "issues.add_communication"
+    form_class = CommunicationForm
+    heading = "Record a communication"
+
+    def get_initial(self):
+        return {"owner": self.request.user, "sent_at": timezone.localtime()}
+
+    def perform(self, form):
+        return services.communication_create(**_fields(form))
+
+    def success_url_for(self, obj):
+        return reverse("issues:communication_detail", args=[obj.pk])
+
+
+class CommunicationUpdateView(VersionedUpdateView):
+    permission_required = "issues.change_communication"
+    form_class = CommunicationForm
+    model = Communication
+    service = services.communication_update
+    record_kwarg = "communication"
+    detail_url_name = "issues:communication_detail"
