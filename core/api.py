@@ -250,7 +250,9 @@ class CSVExportMixin:
             return super().list(request, *args, **kwargs)
         queryset = self.filter_queryset(self.get_queryset())
         serializer_class = self.get_serializer_class()
-        names = list(serializer_class().fields)
+        header = serializer_class(context=self.get_serializer_context())
+        hidden = header.hidden_fields() if hasattr(header, "hidden_fields") else set()
+        names = [n for n in header.fields if n not in hidden]
 
         def rows():
             yield names
@@ -343,75 +345,3 @@ class NotFoundView(APIView):
         raise exceptions.NotFound("No such API endpoint.")
 
     post = put = patch = delete = get
-
-
-# --- Schema ---------------------------------------------------------------------------------
-
-_ERROR = {"$ref": "#/components/schemas/Error"}
-_FIELD_ERRORS = {"$ref": "#/components/schemas/FieldErrors"}
-_ERROR_RESPONSES = {
-    "400": ("Bad input: the message(s) per field", _FIELD_ERRORS),
-    "401": ("Not authenticated: send a session cookie or `Authorization: Token …`", _ERROR),
-    "403": ("Authenticated, but your role may not do this", _ERROR),
-    "404": ("No such record (or not one you may see)", _ERROR),
-    "409": ("Refused: a stale version, a locked month, or a gate's rule", _ERROR),
-}
-_PUBLIC_PATHS = ("/api/schema/", "/api/docs/", "/api/auth/token/")
-
-
-def document_errors(result, generator, request, public):
-    """Postprocessing hook: every operation documents the errors it can answer, in one shape."""
-    schemas = result.setdefault("components", {}).setdefault("schemas", {})
-    schemas["Error"] = {
-        "type": "object",
-        "properties": {"detail": {"type": "string"}},
-        "required": ["detail"],
-    }
-    schemas["FieldErrors"] = {
-        "type": "object",
-        "description": (
-            'Field name → messages, e.g. {"identified_at": ["…"]}; a nested field (a list of '
-            "scores, a checklist) nests its messages the same way."
-        ),
-        "additionalProperties": {
-            "anyOf": [
-                {"type": "array", "items": {"type": "string"}},
-                {"type": "object"},
-                {"type": "array", "items": {"type": "object"}},
-            ]
-        },
-    }
-    for path, operations in result.get("paths", {}).items():
-        for method, operation in operations.items():
-            codes = _error_codes(path, method, operation)
-            responses = operation.setdefault("responses", {})
-            for code in codes:
-                description, schema = _ERROR_RESPONSES[code]
-                if code in responses and "content" in responses[code]:
-                    # An operation's own error body (e.g. an import report) may come as well as
-                    # the common one.
-                    own = responses[code]["content"].get("application/json", {}).get("schema")
-                    if own and "$ref" in own and own != schema:
-                        schema = {"anyOf": [own, schema]}
-                    responses[code]["content"] = {"application/json": {"schema": schema}}
-                    continue
-                responses[code] = {
-                    "description": description,
-                    "content": {"application/json": {"schema": schema}},
-                }
-    return result
-
-
-def _error_codes(path: str, method: str, operation: dict) -> list[str]:
-    writes = method in ("post", "put", "patch", "delete")
-    if path in _PUBLIC_PATHS:
-        return ["400"] if writes else []
-    codes = ["401", "403"]
-    if writes or operation.get("parameters"):
-        codes.append("400")
-    paginated = any(p.get("name") == "page" for p in operation.get("parameters", []))
-    if "{" in path or paginated:  # a page past the last is 404 too
-        codes.append("404")
-    if writes:
-        codes.append("409")
-    return codes

@@ -134,7 +134,7 @@ class IssueViewSet(
         )
         issue = selectors.issue_detail(issue.pk)
         return with_etag(
-            Response(IssueSerializer(issue).data, status=status.HTTP_201_CREATED), issue.version
+            Response(self.get_serializer(issue).data, status=status.HTTP_201_CREATED), issue.version
         )
 
     @extend_schema(
@@ -179,7 +179,7 @@ class IssueViewSet(
                     by=request.user,
                 )
         issue = selectors.issue_detail(issue.pk)
-        return with_etag(Response(IssueSerializer(issue).data), issue.version)
+        return with_etag(Response(self.get_serializer(issue).data), issue.version)
 
 
 # --- Breaches -------------------------------------------------------------------------------
@@ -231,7 +231,7 @@ class BreachViewSet(
         )
         breach = selectors.breach_detail(breach.pk)
         return with_etag(
-            Response(BreachSerializer(breach).data, status=status.HTTP_201_CREATED),
+            Response(self.get_serializer(breach).data, status=status.HTTP_201_CREATED),
             breach.version,
         )
 
@@ -250,7 +250,7 @@ class BreachViewSet(
             breach=breach, version=version, customers_impacted=customers, **data
         )
         breach = selectors.breach_detail(breach.pk)
-        return with_etag(Response(BreachSerializer(breach).data), breach.version)
+        return with_etag(Response(self.get_serializer(breach).data), breach.version)
 
     @extend_schema(
         summary="A month's breaches by severity and the suggested RAG",
@@ -332,7 +332,7 @@ class CommunicationViewSet(
         )
         comm = selectors.communication_detail(comm.pk)
         return with_etag(
-            Response(CommunicationSerializer(comm).data, status=status.HTTP_201_CREATED),
+            Response(self.get_serializer(comm).data, status=status.HTTP_201_CREATED),
             comm.version,
         )
 

@@ -7,7 +7,9 @@ from drf_spectacular.utils import extend_schema_field
 from rest_framework import serializers
 
 from core.api import Moment
+from core.audience import RestrictedFieldsMixin
 from core.models import Organisation
+from core.schema import VersionField
 from issues import rules, selectors
 from issues.models import (
     CHECKLIST,
@@ -55,7 +57,11 @@ class RequiredActionSerializer(serializers.Serializer):
     done_at = Moment(allow_null=True)
 
 
-class IssueSerializer(serializers.ModelSerializer):
+class IssueSerializer(RestrictedFieldsMixin, serializers.ModelSerializer):
+    """An issue; customers, MPRNs and owner only for the roles whose pages show them."""
+
+    restricted_permission = "issues.view_internal_issue"
+    restricted_fields = ("customers", "mprn_count", "owner")
     impact = LevelField(read_only=True)
     financial_level = LevelField(source="financial", read_only=True)
     customers = serializers.PrimaryKeyRelatedField(
@@ -106,9 +112,7 @@ class IssueCreateSerializer(serializers.Serializer):
 
 
 class IssuePatchSerializer(serializers.Serializer):
-    version = serializers.IntegerField(
-        required=False, help_text="The version you read; or send If-Match."
-    )
+    version = VersionField()
     status = serializers.ChoiceField(choices=IssueStatus.choices, required=False)
     status_at = Moment(required=False, help_text="When the status changed (default: now).")
     reason = serializers.CharField(
@@ -198,9 +202,7 @@ class BreachCreateSerializer(serializers.Serializer):
 
 
 class BreachPatchSerializer(serializers.Serializer):
-    version = serializers.IntegerField(
-        required=False, help_text="The version you read; or send If-Match."
-    )
+    version = VersionField()
     severity = serializers.ChoiceField(choices=Severity.choices, required=False)
     identified_at = Moment(required=False)
     description = serializers.CharField(required=False)

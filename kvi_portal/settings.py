@@ -318,7 +318,9 @@ SPECTACULAR_SETTINGS = {
     "COMPONENT_SPLIT_REQUEST": True,
     "POSTPROCESSING_HOOKS": [
         "drf_spectacular.hooks.postprocess_schema_enums",
-        "core.api.document_errors",
+        "core.schema.document_errors",
+        "core.schema.require_versions",
+        "core.audience.document_restricted_fields",
     ],
     "ENUM_NAME_OVERRIDES": {
         "SeverityEnum": "issues.models.Severity",

@@ -22,6 +22,7 @@ from core.api import (
     expected_version,
     with_etag,
 )
+from core.schema import VersionField
 from kvis.models import RagChoices
 from performance_plans import rules, selectors, services
 from performance_plans.filters import PlanFilter
@@ -83,9 +84,7 @@ class PlanSerializer(serializers.ModelSerializer):
 
 class TransitionSerializer(serializers.Serializer):
     to = serializers.ChoiceField(choices=StepChoices.choices, help_text="The step to move to.")
-    version = serializers.IntegerField(
-        required=False, help_text="The version you read; or send If-Match."
-    )
+    version = VersionField()
 
 
 @extend_schema_view(
@@ -127,4 +126,4 @@ class PlanViewSet(
             plan=plan, to=serializer.validated_data["to"], by=request.user, version=version
         )
         plan = self.get_queryset().get(pk=plan.pk)
-        return with_etag(Response(PlanSerializer(plan).data), plan.version)
+        return with_etag(Response(self.get_serializer(plan).data), plan.version)

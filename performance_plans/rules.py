@@ -81,6 +81,7 @@ MISSING_IMPACT_NOTICE = (
 OUT_OF_ORDER = "A plan moves one step at a time: from “{}” the next step is {}."
 ALREADY_CLOSED = "The plan is closed: it cannot move any further."
 GATE_REFUSED = "Cannot move to “{}”: missing {}."
+EVIDENCE_KEPT = "The plan has passed “{}”, whose gate relied on {}: it cannot be removed."
 
 
 @dataclass(frozen=True)
@@ -161,6 +162,20 @@ def gate_missing(to: Step, facts: PlanFacts) -> list[str]:
         if facts.outcome == Outcome.INSUFFICIENT and not facts.impact_notice_complete:
             missing.append(MISSING_IMPACT_NOTICE)
     return missing
+
+
+def evidence_removed(step: Step, before: PlanFacts, after: PlanFacts) -> list[str]:
+    """What a change takes away that a gate the plan (at `step`) has passed relied on: one
+    message per gate and item, empty when the change keeps every passed gate's evidence."""
+    removed = []
+    for passed in list(Step)[1 : step.number + 1]:
+        kept = set(gate_missing(passed, before))
+        removed += [
+            EVIDENCE_KEPT.format(passed.label, item)
+            for item in gate_missing(passed, after)
+            if item not in kept
+        ]
+    return removed
 
 
 def transition_refusal(current: Step, to: Step, facts: PlanFacts) -> str | None:

@@ -151,6 +151,7 @@ def plan_update(*, plan: Plan, version: int | None, changes: dict, by) -> Plan:
     document = changes.get("notification_document")
     if isinstance(document, UploadedFile):
         check_upload(document)
+    before = selectors.plan_facts(current)
     try:
         current, _changed = model_update(
             instance=current,
@@ -162,7 +163,28 @@ def plan_update(*, plan: Plan, version: int | None, changes: dict, by) -> Plan:
         )
     except ValidationError as exc:
         raise ApplicationError(validation_messages(exc)) from exc
+    # Checked on the saved record (this transaction rolls back with the refusal): a passed
+    # gate's evidence stays, so the plan never sits past a gate it no longer meets.
+    removed = rules.evidence_removed(Step(current.step), before, selectors.plan_facts(current))
+    if removed:
+        raise ApplicationError(" ".join(removed), field=_evidence_field(removed[0]))
     return current
+
+
+#: The form field that holds each item a gate relies on from the plan's record.
+_EVIDENCE_FIELDS = {
+    rules.MISSING_MEETING: "meeting_held_on",
+    rules.MISSING_PARTY_SIGNATURE: "signed_for_party_by",
+    rules.MISSING_PROVIDER_SIGNATURE: "signed_for_provider_by",
+    rules.MISSING_NOTIFICATION_DATE: "notified_on",
+    rules.MISSING_NOTIFICATION_BY: "notified_by",
+    rules.MISSING_NOTIFICATION_DOCUMENT: "notification_document",
+    rules.MISSING_PARTY_CONTACT: "party_contact_email",
+}
+
+
+def _evidence_field(message: str) -> str | None:
+    return next((f for item, f in _EVIDENCE_FIELDS.items() if item in message), None)
 
 
 @transaction.atomic

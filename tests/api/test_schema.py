@@ -1,0 +1,59 @@
+"""The published schema says what the API does (issue #14, finding 12): months as YYYY-MM,
+`version` required on updates, every error answer described."""
+
+import pytest
+
+pytestmark = pytest.mark.django_db
+
+MONTH_PATTERN = r"^\d{4}-\d{2}$"
+UPDATES = [
+    ("/api/issues/{reference}/", "patch"),
+    ("/api/breaches/{reference}/", "patch"),
+    ("/api/plans/{id}/transition/", "post"),
+]
+
+
+@pytest.fixture(scope="module")
+def schema(django_db_blocker):
+    from rest_framework.test import APIClient
+
+    with django_db_blocker.unblock():
+        return APIClient().get("/api/schema/?format=json").json()
+
+
+def _body_schema(schema, path, method):
+    ref = schema["paths"][path][method]["requestBody"]["content"]["application/json"]["schema"]
+    return schema["components"]["schemas"][ref["$ref"].rsplit("/", 1)[1]]
+
+
+def test_every_month_parameter_is_a_yyyy_mm_string(schema):
+    months = [
+        (path, parameter["schema"])
+        for path, operations in schema["paths"].items()
+        for operation in operations.values()
+        for parameter in operation.get("parameters", [])
+        if parameter["name"] == "month"
+    ]
+    assert len(months) >= 5
+    for path, month in months:
+        assert month["type"] == "string" and month.get("format") != "date", path
+        assert month["pattern"] == MONTH_PATTERN, path
+
+
+@pytest.mark.parametrize(("path", "method"), UPDATES)
+def test_an_update_requires_the_version_it_read(schema, path, method):
+    body = _body_schema(schema, path, method)
+    assert "version" in body["required"]
+    assert "x-portal-version" not in body["properties"]["version"]
+    assert "If-Match" in body["properties"]["version"]["description"]
+
+
+def test_every_error_answer_has_a_described_body(schema):
+    for path, operations in schema["paths"].items():
+        for method, operation in operations.items():
+            for code, response in operation["responses"].items():
+                if code.startswith(("4", "5")):
+                    assert response.get("description"), (method, path, code)
+                    assert "application/json" in response.get("content", {}), (method, path, code)
+            if path.startswith("/api/") and path not in ("/api/schema/", "/api/auth/token/"):
+                assert {"401", "403"} <= set(operation["responses"]), (method, path)
