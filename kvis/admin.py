@@ -61,7 +61,8 @@ class LockedMonthReadOnly:
     def _locked(self, obj) -> bool:
         if obj is None or getattr(obj, "corrected_after_issue", False):
             return False
-        return month_lock_error(obj.month) is not None
+        kvi_id = getattr(obj, "kvi_id", None) or getattr(obj.measure, "kvi_id", None)
+        return month_lock_error(obj.month, kvi_id) is not None
 
     def has_change_permission(self, request, obj=None):
         return super().has_change_permission(request, obj) and not self._locked(obj)

@@ -96,7 +96,8 @@ class KVIViewSet(
         if "month" in request.query_params:
             updates = updates.filter(month=parse_month(request.query_params["month"]))
         page = self.paginate_queryset(updates)
-        return self.get_paginated_response(UpdateSerializer(page, many=True).data)
+        context = {"locks": selectors.update_locks(kvi)}
+        return self.get_paginated_response(UpdateSerializer(page, many=True, context=context).data)
 
     def _save(self, request, kvi: KVI) -> Response:
         serializer = UpdateSaveSerializer(data=request.data)
@@ -132,7 +133,8 @@ class KVIViewSet(
             version=version,
         )
         code = status.HTTP_200_OK if existing else status.HTTP_201_CREATED
-        return with_etag(Response(UpdateSerializer(update).data, status=code), update.version)
+        body = UpdateSerializer(update, context={"locks": selectors.update_locks(kvi)}).data
+        return with_etag(Response(body, status=code), update.version)
 
 
 # --- Committee packs ------------------------------------------------------------------------
@@ -181,3 +183,22 @@ class PackViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, viewsets.Gen
         return Response(
             body, status=status.HTTP_202_ACCEPTED, headers={"Location": body["status_url"]}
         )
+
+    @extend_schema(
+        summary="Issue a ready draft: the next version, e-mailed to the members once built",
+        request=None,
+        responses={
+            200: PackSerializer,
+            409: OpenApiResponse(
+                OpenApiTypes.OBJECT, description="Not an approver, not a ready draft, out of date"
+            ),
+        },
+    )
+    @action(detail=True, methods=["post"])
+    def issue(self, request, pk=None):
+        """Issue the draft; when its inputs equal the latest issued version's, that version is
+        answered and nothing is made."""
+        from kvis import cycle
+
+        issued = cycle.pack_issue(draft=self.get_object(), by=request.user)
+        return Response(PackSerializer(issued, context=self.get_serializer_context()).data)

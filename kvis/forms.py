@@ -105,6 +105,16 @@ class VersionForm(forms.Form):
     version = forms.IntegerField(widget=forms.HiddenInput)
 
 
+class ReturnForm(VersionForm):
+    """Return to draft: undoing an approval needs the approver's written reason."""
+
+    reason = forms.CharField(
+        label="Why is the approval being undone?",
+        required=False,
+        widget=forms.Textarea(attrs={"rows": 2}),
+    )
+
+
 class CorrectionForm(forms.Form):
     reason = forms.CharField(
         label="Why is the issued update being corrected?", widget=forms.Textarea(attrs={"rows": 3})

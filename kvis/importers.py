@@ -5,12 +5,15 @@ from __future__ import annotations
 
 from functools import partial
 
+from django.core.exceptions import ValidationError
+
 from core.imports import Cells, ImportReport, import_all, parse_day, parse_decimal, read_rows
 from kvis import services
 from kvis.models import (
     KVI,
     Direction,
     Frequency,
+    KVILock,
     Measure,
     MeasureKind,
     MeasureResult,
@@ -31,6 +34,15 @@ MEASURE_EXISTS = "this KVI already has a measure of that name"
 TARGET_MISFIT = "'{target}' does not fit a {kind} target"
 
 
+def _outside(kvi: KVI, month) -> str | None:
+    """Why the KVI does not report `month`, or None."""
+    try:
+        services.ensure_reporting_month(kvi, month)
+    except ValidationError as exc:
+        return exc.message_dict["month"][0]
+    return None
+
+
 def results_import(*, text: str, dry_run: bool, by=None) -> ImportReport:
     """Import measure results (kvi, measure, month YYYY-MM, actual[, met_on, note])."""
     report = ImportReport(kind="results")
@@ -40,6 +52,7 @@ def results_import(*, text: str, dry_run: bool, by=None) -> ImportReport:
     locked = set(
         ReportingPeriod.objects.filter(locked_at__isnull=False).values_list("month", flat=True)
     )
+    locked_kvis = set(KVILock.objects.values_list("kvi_id", "month"))
     seen: dict[tuple, int] = {}
     writes = []
     for number, row in rows:
@@ -51,7 +64,9 @@ def results_import(*, text: str, dry_run: bool, by=None) -> ImportReport:
         elif measure.kind in (MeasureKind.REGISTER, MeasureKind.NARRATIVE):
             cells.error("measure", NOT_BY_HAND)
         month = cells.month("month")
-        if month in locked:
+        if month and measure and (outside := _outside(measure.kvi, month)):
+            cells.error("month", outside)
+        elif month in locked or (measure and (measure.kvi_id, month) in locked_kvis):
             cells.error("month", MONTH_LOCKED.format(month=month))
         actual = cells.decimal("actual")
         met_on = cells.day("met_on")

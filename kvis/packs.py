@@ -1,9 +1,9 @@
 """The monthly committee pack: readiness, request, build (WeasyPrint), distribution.
 
-One module because it is one pipeline: `pack_request` records a queued version and enqueues
+One module because it is one pipeline: `pack_request` records a queued draft and enqueues
 the build after commit; `pack_build` (run by the Celery task) freezes the inputs, renders the
-PDF and stores exactly one file per version; `pack_distribute` e-mails it once per member and
-locks the month.
+PDF and stores exactly one file per version; `pack_distribute` e-mails an issued version once
+per member and locks its KVIs' month. Issuing a draft is kvis.cycle.
 """
 
 from __future__ import annotations
@@ -16,18 +16,19 @@ from dataclasses import dataclass
 from datetime import date
 
 from django.conf import settings
+from django.core.exceptions import ValidationError
 from django.core.files.base import ContentFile
 from django.core.mail import EmailMessage
 from django.db import transaction
-from django.db.models import Max
+from django.db.models import Max, Min
 from django.template.loader import render_to_string
 from django.utils import timezone
 from django_fsm import can_proceed
 
-from core.calendar import months_ending
+from core.calendar import first_of_month, localdate, months_ending
 from core.models import Committee
 from core.transitions import apply_transition
-from kvis import registry, selectors
+from kvis import registry, snapshots
 from kvis.charts import trend_png
 from kvis.models import (
     KVI,
@@ -36,11 +37,12 @@ from kvis.models import (
     MeasureResult,
     Pack,
     PackDelivery,
+    PackKind,
     PackStatus,
     UpdateStatus,
     pack_upload_to,
 )
-from kvis.rules import SEVERITY, Rag
+from kvis.rules import SEVERITY, Rag, pack_month_error
 from kvis.services import ApplicationError
 
 log = logging.getLogger(__name__)
@@ -89,9 +91,12 @@ def pack_not_approved(committee: Committee, month: date) -> list[str]:
 def pack_request(
     *, committee: Committee, month: date, by, force_reason: str = "", enqueue=None
 ) -> Pack:
-    """Record a new queued version of the committee's pack for `month` and enqueue its build
-    once the transaction commits. Refuses when KVIs are not approved, unless an approver
-    forces it with a reason."""
+    """Record a new queued draft of the committee's pack for `month` and enqueue its build
+    once the transaction commits: a preview watermarked DRAFT, e-mailed to nobody, locking
+    nothing. Refuses when KVIs are not approved, unless an approver forces it with a reason."""
+    from kvis import cycle
+
+    _ensure_pack_month(committee, month)
     if not committee_kvis(committee, month) and not registry.pack_sections(committee.code):
         raise ApplicationError(NO_KVIS.format(committee=committee.code, month=month))
     missing = pack_not_approved(committee, month)
@@ -110,8 +115,10 @@ def pack_request(
         raise ApplicationError(QUEUE_UNAVAILABLE)
     with transaction.atomic():
         Committee.objects.select_for_update().get(pk=committee.pk)  # serialise version numbers
-        last = Pack.objects.filter(committee=committee, month=month).aggregate(v=Max("version"))
+        drafts = Pack.objects.filter(committee=committee, month=month, kind=PackKind.DRAFT)
+        last = drafts.aggregate(v=Max("version"))
         pack = Pack(
+            kind=PackKind.DRAFT,
             committee=committee,
             month=month,
             version=(last["v"] or 0) + 1,
@@ -122,8 +129,23 @@ def pack_request(
         )
         pack.full_clean()
         pack.save()
+        cycle.cycle_record_draft(committee=committee, month=month, by=by)
         transaction.on_commit(lambda: _enqueue_or_fail(enqueue, pack.pk))
     return pack
+
+
+def _ensure_pack_month(committee: Committee, month: date) -> None:
+    """Refuse (400, on the month) a month that has not ended or comes before the committee's
+    first reporting month (its earliest KVI's first month)."""
+    first = KVI.objects.for_committee(committee).aggregate(f=Min("active_from"))["f"]
+    message = pack_month_error(
+        month,
+        committee=committee.code,
+        first=first_of_month(first) if first else None,
+        current=first_of_month(localdate()),
+    )
+    if message:
+        raise ValidationError({"month": message})
 
 
 def _enqueue_or_fail(enqueue, pack_id: int) -> None:
@@ -227,7 +249,7 @@ def pack_context(pack: Pack) -> dict:
     }
 
 
-def _pin_inputs(pack: Pack) -> dict:
+def pin_inputs(pack: Pack) -> dict:
     """The approved current revisions the pack is built from, as ids and versions."""
     kvis = committee_kvis(pack.committee, pack.month)
     updates = (
@@ -242,13 +264,21 @@ def _pin_inputs(pack: Pack) -> dict:
     }
 
 
-def render_pdf(pack: Pack) -> tuple[bytes, int]:
-    """Render the pack to PDF bytes; returns (pdf, page count)."""
-    from weasyprint import HTML
+def render_pack(pack: Pack, built_at) -> tuple[bytes, int, dict]:
+    """Render the pack from its pinned inputs as built at `built_at` (the PDF's creation
+    date); returns (pdf, page count, snapshot)."""
+    context = {**pack_context(pack), "built_at": built_at}
+    html = render_to_string("kvis/pack/pack.html", context)
+    pdf, pages = snapshots.pdf_from_html(html)
+    return pdf, pages, snapshots.snapshot_of(html=html, built_at=built_at, context=context)
 
-    html = render_to_string("kvis/pack/pack.html", pack_context(pack))
-    document = HTML(string=html, base_url=str(settings.BASE_DIR / "static")).render()
-    return document.write_pdf(), len(document.pages)
+
+def render_pdf(pack: Pack) -> tuple[bytes, int]:
+    """Render the pack to PDF bytes from its pinned inputs; returns (pdf, page count). A built
+    pack keeps its build time, so the same inputs give the same bytes."""
+    built_at = pack.built_at or timezone.now()
+    pdf, pages, _ = render_pack(pack, built_at)
+    return pdf, pages
 
 
 def pack_build(*, pack_id: int) -> Pack:
@@ -263,10 +293,11 @@ def pack_build(*, pack_id: int) -> Pack:
         else:
             apply_transition(pack, "retry_build", message=CANNOT_BUILD)
         if not pack.inputs:
-            pack.inputs = _pin_inputs(pack)
+            pack.inputs = pin_inputs(pack)
         pack.save(update_fields=["status", "error", "attempts", "inputs"])
-    started = time.monotonic()
-    pdf, pages = render_pdf(pack)
+    # A retry keeps the build time already given, so its bytes equal the first build's.
+    started, built_at = time.monotonic(), pack.built_at or timezone.now().replace(microsecond=0)
+    pdf, pages, snapshot = render_pack(pack, built_at)
     with transaction.atomic():
         pack = Pack.objects.select_for_update().get(pk=pack_id)
         if pack.status == PackStatus.READY:
@@ -279,7 +310,8 @@ def pack_build(*, pack_id: int) -> Pack:
         pack.file.save(target, ContentFile(pdf), save=False)
         pack.size, pack.page_count = len(pdf), pages
         pack.sha256 = hashlib.sha256(pdf).hexdigest()
-        pack.built_at = timezone.now()
+        pack.snapshot, pack.snapshot_sha256 = snapshot, snapshots.snapshot_sha256(snapshot)
+        pack.built_at = built_at
         pack.build_seconds = round(time.monotonic() - started, 3)
         pack.save()
     return pack
@@ -296,11 +328,12 @@ def pack_mark_failed(*, pack_id: int, error: str) -> None:
 
 
 def pack_distribute(*, pack: Pack) -> int:
-    """E-mail the ready pack to each committee member once, record each delivery, and lock
-    the month (issuing the pack). Returns how many e-mails were sent now."""
+    """E-mail the ready issued pack to each committee member once, record each delivery, and
+    lock the month for the KVIs the pack printed. A draft is e-mailed to nobody and locks
+    nothing. Returns how many e-mails were sent now."""
     from kvis import services
 
-    if pack.status != PackStatus.READY:
+    if pack.status != PackStatus.READY or pack.kind != PackKind.ISSUED:
         return 0
     sent = 0
     for member in pack.committee.members.exclude(email=""):
@@ -314,15 +347,13 @@ def pack_distribute(*, pack: Pack) -> int:
             body=(
                 f"The {pack.committee.name} pack for {pack.month:%B %Y} (version {pack.version}, "
                 f"{pack.page_count} pages) is attached."
+                + ("\n\nChanged since the previous version:" if pack.changes else "")
+                + "".join(f"\n- {change}" for change in pack.changes)
             ),
             to=[member.email],
         )
         with pack.file.open("rb") as f:
-            message.attach(
-                f"{pack.committee.code}-{pack.month:%Y-%m}-v{pack.version}.pdf",
-                f.read(),
-                "application/pdf",
-            )
+            message.attach(pack.file_name, f.read(), "application/pdf")
         try:
             message.send()
         except Exception as exc:  # recorded per recipient; the next run tries again
@@ -332,14 +363,13 @@ def pack_distribute(*, pack: Pack) -> int:
         delivery.sent_at, delivery.error = timezone.now(), ""
         delivery.save(update_fields=["sent_at", "error"])
         sent += 1
-    if not selectors.locked_months([pack.month]):
-        services.period_lock(month=pack.month, by=pack.requested_by, reason=f"{pack} issued")
+    services.kvis_lock(pack=pack, kvis=committee_kvis(pack.committee, pack.month))
     return sent
 
 
 def packs_visible_to(user):
     """Packs of the committees the user sits on, or all of them for those allowed."""
-    qs = Pack.objects.select_related("committee", "requested_by")
+    qs = Pack.objects.select_related("committee", "requested_by", "issued_by", "superseded_by")
     if user.has_perm("kvis.view_all_packs"):
         return qs
     if not user.has_perm("kvis.view_pack"):

@@ -183,3 +183,44 @@ def worst(suggestions: list[Suggestion]) -> Suggestion:
     lead = max(reported, key=lambda s: SEVERITY[s.rag])
     others = len(suggestions) - 1
     return Suggestion(lead.rag, f"{lead.explanation} (worst of {others + 1} measures)")
+
+
+MONTH_NOT_BEGUN = (
+    "{month:%B %Y} has not begun: updates and results are for months up to the current one "
+    "({current:%B %Y})."
+)
+MONTH_BEFORE_FIRST = (
+    "{month:%B %Y} is before {code}'s first reporting month ({first:%B %Y}): updates and "
+    "results start there."
+)
+PACK_MONTH_NOT_ENDED = (
+    "{month:%B %Y} has not ended: a pack reports a month that is over (the latest is "
+    "{latest:%B %Y})."
+)
+PACK_BEFORE_FIRST = (
+    "{month:%B %Y} is before the {committee} committee's first reporting month "
+    "({first:%B %Y}): there is nothing to report."
+)
+
+
+def reporting_month_error(month: date, *, code: str, first: date, current: date) -> str | None:
+    """Why a KVI cannot report `month` (before its first reporting month `first`, or after the
+    `current` month), or None when it can. All three are first days of months."""
+    if month > current:
+        return MONTH_NOT_BEGUN.format(month=month, current=current)
+    if month < first:
+        return MONTH_BEFORE_FIRST.format(month=month, code=code, first=first)
+    return None
+
+
+def pack_month_error(
+    month: date, *, committee: str, first: date | None, current: date
+) -> str | None:
+    """Why a committee's pack cannot be made for `month` (the month has not ended, or it is
+    before the committee's `first` reporting month), or None."""
+    if month >= current:
+        previous = date(current.year - (current.month == 1), (current.month - 2) % 12 + 1, 1)
+        return PACK_MONTH_NOT_ENDED.format(month=month, latest=previous)
+    if first is not None and month < first:
+        return PACK_BEFORE_FIRST.format(month=month, committee=committee, first=first)
+    return None

@@ -11,11 +11,13 @@ from core.calendar import first_of_month, kvi_year_months, localdate, months_end
 from kvis import registry
 from kvis.models import (
     KVI,
+    KVILock,
     KVIUpdate,
     Measure,
     MeasureKind,
     MeasureResult,
     RagSettings,
+    ReportingCycle,
     ReportingPeriod,
     UpdateStatus,
 )
@@ -42,18 +44,47 @@ def period_for(month: date) -> ReportingPeriod | None:
     return ReportingPeriod.objects.filter(month=month).first()
 
 
-def locked_months(months: list[date]) -> set[date]:
-    """Which of `months` are locked."""
-    return set(
-        ReportingPeriod.objects.filter(month__in=months, locked_at__isnull=False).values_list(
-            "month", flat=True
-        )
+def locked_months(months: list[date], committee=None) -> set[date]:
+    """Which of `months` are locked: by hand for every KVI, or for some KVI (of `committee`,
+    when given) by an issued pack."""
+    by_hand = ReportingPeriod.objects.filter(month__in=months, locked_at__isnull=False)
+    by_pack = KVILock.objects.filter(month__in=months)
+    if committee is not None:
+        by_pack = by_pack.filter(kvi__committees=committee)
+    return set(by_hand.values_list("month", flat=True)) | set(
+        by_pack.values_list("month", flat=True)
     )
+
+
+def cycles_in(months: list[date], committee=None) -> list[ReportingCycle]:
+    """The reporting cycles of `months` that have started (of `committee`, when given)."""
+    qs = ReportingCycle.objects.filter(month__in=months).select_related("committee")
+    return list(qs.filter(committee=committee) if committee is not None else qs)
+
+
+def update_locks(kvi: KVI) -> tuple[set[date], dict[date, int]]:
+    """The KVI's locked months: those locked by hand for every KVI, and the issued pack id
+    that locked each of its own months."""
+    by_hand = set(
+        ReportingPeriod.objects.filter(locked_at__isnull=False).values_list("month", flat=True)
+    )
+    return by_hand, dict(kvi.locks.values_list("month", "pack_id"))
 
 
 def latest_reported_month() -> date | None:
     """The most recent month that has any KVI update."""
     return KVIUpdate.objects.aggregate(m=Max("month"))["m"]
+
+
+def latest_approved_month() -> date | None:
+    """The most recent month, up to the current one, that has an approved update."""
+    current = first_of_month(localdate())
+    return (
+        KVIUpdate.objects.current()
+        .approved()
+        .filter(month__lte=current)
+        .aggregate(m=Max("month"))["m"]
+    )
 
 
 def kvis_for_listing(committee=None) -> QuerySet[KVI]:
@@ -107,10 +138,11 @@ def dashboard_key(*, months: list[date], committee=None) -> str:
 
 
 def dashboard_months(*, kvi_year: int | None, end: date | None) -> list[date]:
-    """The dashboard's twelve months: a KVI year, or the twelve months ending at `end`."""
+    """The dashboard's twelve months: a KVI year, or the twelve months ending at `end` (by
+    default the latest month with approved data)."""
     if kvi_year is not None:
         return kvi_year_months(kvi_year)
-    end = end or latest_reported_month() or first_of_month(localdate())
+    end = end or latest_approved_month() or first_of_month(localdate())
     return months_ending(end, 12)
 
 

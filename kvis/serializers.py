@@ -8,6 +8,7 @@ from rest_framework import serializers
 
 from core.api import Day, MonthField
 from core.models import Committee
+from kvis import selectors
 from kvis.models import KVI, KVIUpdate, Measure, Pack, PackStatus, RagChoices
 
 
@@ -54,6 +55,8 @@ class UpdateSerializer(serializers.ModelSerializer):
     approved_by = serializers.CharField(
         source="approved_by.username", read_only=True, allow_null=True
     )
+    locked = serializers.SerializerMethodField()
+    locked_by = serializers.SerializerMethodField()
 
     class Meta:
         model = KVIUpdate
@@ -79,8 +82,24 @@ class UpdateSerializer(serializers.ModelSerializer):
             "approved_at",
             "version",
             "updated_at",
+            "locked",
+            "locked_by",
         ]
         read_only_fields = fields
+
+    def _locks(self, update: KVIUpdate) -> tuple[set, dict]:
+        """The locks of the update's KVI: given by the view as `locks`, else read here."""
+        return self.context.get("locks") or selectors.update_locks(update.kvi)
+
+    def get_locked(self, update: KVIUpdate) -> bool:
+        """Whether the update's month is locked for its KVI (by hand or by an issued pack)."""
+        by_hand, by_pack = self._locks(update)
+        return update.month in by_hand or update.month in by_pack
+
+    @extend_schema_field(serializers.IntegerField(allow_null=True))
+    def get_locked_by(self, update: KVIUpdate) -> int | None:
+        """The id of the issued pack that locked the update's month for its KVI, or null."""
+        return self._locks(update)[1].get(update.month)
 
 
 class ResultInputSerializer(serializers.Serializer):
@@ -126,7 +145,11 @@ class PackSerializer(serializers.ModelSerializer):
             "id",
             "committee",
             "month",
+            "kind",
             "version",
+            "superseded_by",
+            "changes",
+            "issued_at",
             "status",
             "error",
             "requested_at",

@@ -11,28 +11,29 @@ from datetime import date
 from decimal import Decimal
 
 from django.core.exceptions import ValidationError
+from django.core.mail import send_mail
 from django.db import IntegrityError, transaction
 from django.utils import timezone
 
+from core.calendar import first_of_month, localdate
 from core.errors import STALE_VERSION as STALE_VERSION  # the kit's message, read from here
 from core.errors import ApplicationError
 from core.transitions import apply_transition
 from core.writes import claim_version, stamp_history, validation_messages
-from kvis import selectors
+from kvis import rules, selectors
 from kvis.models import (
     KVI,
+    KVILock,
     KVIUpdate,
     Measure,
     MeasureKind,
     MeasureResult,
     ReportingPeriod,
     UpdateStatus,
+    lock_message,
 )
 
-MONTH_LOCKED = (
-    "{month:%B %Y} is locked: its pack was issued on {locked_at:%d %b %Y}. "
-    "Changes are refused; an approver can record a correction after issue."
-)
+CORRECTION_HINT = " Changes are refused; an approver can record a correction after issue."
 NOT_EDITABLE = "This update is {status}: only a draft can be edited. Return it to draft first."
 OVERRIDE_NEEDS_JUSTIFICATION = (
     "The reported RAG differs from the suggested RAG: write a justification for the override."
@@ -43,6 +44,10 @@ NOT_DRAFT = "Only a draft can be submitted; this one is {status}."
 NOT_RETURNABLE = (
     "Only a submitted or approved update can be returned to draft; this one is {status}."
 )
+APPROVAL_UNDONE_BY_APPROVER = (
+    "This update is approved: only an approver can return it to draft, with a reason."
+)
+APPROVAL_UNDONE_NEEDS_REASON = "Say why the approval is being undone: the reason is kept."
 ALREADY_CREATED = (
     "Someone else created this KVI's {month:%B %Y} update at the same moment; nothing was "
     "saved. Open it again and make your change on top of theirs."
@@ -53,16 +58,29 @@ CORRECTION_NEEDS_REASON = "Say why the issued update is being corrected."
 RESULT_NOT_MANUAL = "{measure} is computed by a register; its result cannot be entered."
 
 
-def ensure_month_open(month: date) -> None:
-    """Refuse when `month` is locked."""
-    period = selectors.period_for(month)
-    if period and period.is_locked:
-        raise ApplicationError(MONTH_LOCKED.format(month=month, locked_at=period.locked_at))
+def ensure_month_open(month: date, kvi: KVI | None = None) -> None:
+    """Refuse when `month` is locked for `kvi` (by hand for every KVI, or by an issued pack
+    that printed the KVI)."""
+    if message := lock_message(month, kvi.pk if kvi else None):
+        raise ApplicationError(message + CORRECTION_HINT)
+
+
+def ensure_reporting_month(kvi: KVI, month: date) -> None:
+    """Refuse (400, on the month) a month the KVI does not report: before its first reporting
+    month or after the current month."""
+    message = rules.reporting_month_error(
+        month,
+        code=kvi.code,
+        first=first_of_month(kvi.active_from),
+        current=first_of_month(localdate()),
+    )
+    if message:
+        raise ValidationError({"month": message})
 
 
 def _ensure_editable(update: KVIUpdate) -> None:
     if not update.corrected_after_issue:
-        ensure_month_open(update.month)
+        ensure_month_open(update.month, update.kvi)
 
 
 #: The fields a conflict shows beside what the user typed.
@@ -112,7 +130,8 @@ def result_save(
     a register computes."""
     if measure.kind == MeasureKind.REGISTER:
         raise ApplicationError(RESULT_NOT_MANUAL.format(measure=measure.name))
-    ensure_month_open(month)
+    ensure_reporting_month(measure.kvi, month)
+    ensure_month_open(month, measure.kvi)
     result, _ = MeasureResult.objects.select_for_update().get_or_create(
         measure=measure, month=month, defaults={"source": source}
     )
@@ -145,8 +164,10 @@ def update_save(
 
     The suggestion is recomputed from the results; `reported_rag` None follows it. An
     override needs a justification. Editing an existing update needs the `version` its author
-    read (None is refused like a stale one, with the current values). Refused in a locked month.
+    read (None is refused like a stale one, with the current values). Refused in a locked month
+    and for a month the KVI does not report (400).
     """
+    ensure_reporting_month(kvi, month)
     KVI.objects.select_for_update().filter(pk=kvi.pk).first()  # one first update per month
     existing = selectors.current_update(kvi, month)
     if existing:
@@ -156,7 +177,7 @@ def update_save(
             raise ApplicationError(NOT_EDITABLE.format(status=update.get_status_display().lower()))
         _claim(update, version)
     else:
-        ensure_month_open(month)
+        ensure_month_open(month, kvi)
         update = KVIUpdate(kvi=kvi, month=month, created_by=by)
     measures = {m.id: m for m in kvi.measures.all()}
     for item in results:
@@ -221,13 +242,41 @@ def update_approve(*, update: KVIUpdate, by, version: int | None = None) -> KVIU
 
 
 @transaction.atomic
-def update_return_to_draft(*, update: KVIUpdate, by, version: int | None = None) -> KVIUpdate:
-    """Submitted or approved → draft, for changes; approval is cleared."""
+def update_return_to_draft(
+    *, update: KVIUpdate, by, version: int | None = None, reason: str = ""
+) -> KVIUpdate:
+    """Submitted → draft (the owner withdraws it, or an approver sends it back), or approved →
+    draft, which only an approver may do, with a written reason kept in the update's history;
+    the owner and the approver are then e-mailed. Approval is cleared."""
     update = _workflow(update, version)
+    undoing = update.status == UpdateStatus.APPROVED
+    if undoing and not by.has_perm("kvis.approve_kviupdate"):
+        raise ApplicationError(APPROVAL_UNDONE_BY_APPROVER)
+    if undoing and not reason.strip():
+        raise ApplicationError(APPROVAL_UNDONE_NEEDS_REASON, field="reason")
+    approver = update.approved_by
     apply_transition(update, "return_to_draft", message=NOT_RETURNABLE)
     update.approved_by = update.approved_at = None
-    _save(update, by)
+    _save(update, by, reason=f"Approval undone: {reason.strip()}" if undoing else None)
+    if undoing:
+        transaction.on_commit(lambda: _tell_approval_undone(update, by, approver, reason.strip()))
     return update
+
+
+def _tell_approval_undone(update: KVIUpdate, by, approver, reason: str) -> None:
+    """E-mail the KVI's owner, the update's author and its approver that approval was undone."""
+    people = {update.kvi.owner, update.created_by, update.submitted_by, approver}
+    emails = sorted({p.email for p in people if p is not None and p.email})
+    if emails:
+        send_mail(
+            subject=f"{update.kvi.code} {update.month:%B %Y}: approval undone",
+            message=(
+                f"{by.get_full_name() or by.username} returned the approved {update.kvi.code} "
+                f"update for {update.month:%B %Y} to draft.\n\nReason: {reason}"
+            ),
+            from_email=None,
+            recipient_list=emails,
+        )
 
 
 @transaction.atomic
@@ -237,8 +286,7 @@ def update_correct_after_issue(*, update: KVIUpdate, by, reason: str) -> KVIUpda
     if not reason.strip():
         raise ApplicationError(CORRECTION_NEEDS_REASON)
     update = _locked_for_update(update.pk)
-    period = selectors.period_for(update.month)
-    if not (period and period.is_locked):
+    if lock_message(update.month, update.kvi_id) is None:
         raise ApplicationError(CORRECTION_NEEDS_LOCK.format(month=update.month))
     KVIUpdate.objects.filter(pk=update.pk).update(is_current=False)
     correction = KVIUpdate(
@@ -273,3 +321,16 @@ def period_lock(*, month: date, by, reason: str = "Pack issued") -> ReportingPer
     period.full_clean()
     period.save()
     return period
+
+
+def kvis_lock(*, pack, kvis: list[KVI]) -> list[KVILock]:
+    """Lock, for the pack's month, the updates and results of the `kvis` it printed. A KVI
+    already locked by an earlier issue (it reports to two committees) keeps its first lock."""
+    made = []
+    for kvi in kvis:
+        lock, created = KVILock.objects.get_or_create(
+            kvi=kvi, month=pack.month, defaults={"pack": pack, "locked_at": timezone.now()}
+        )
+        if created:
+            made.append(lock)
+    return made

@@ -5,7 +5,8 @@ import logging
 from celery import shared_task
 from django.db import OperationalError
 
-from kvis import packs
+from kvis import cycle, packs
+from kvis.models import PackKind, PackStatus
 
 log = logging.getLogger(__name__)
 
@@ -21,7 +22,8 @@ log = logging.getLogger(__name__)
     soft_time_limit=540,
 )
 def build_pack(self, pack_id: int) -> str:
-    """Build the pack, then e-mail it; mark it failed when retries are exhausted."""
+    """Build the pack, then e-mail it (an issued version to the members; a draft the schedule
+    built to the approvers); mark it failed when retries are exhausted."""
     try:
         pack = packs.pack_build(pack_id=pack_id)
     except Exception as exc:
@@ -29,14 +31,17 @@ def build_pack(self, pack_id: int) -> str:
         if not transient or self.request.retries >= self.max_retries:
             packs.pack_mark_failed(pack_id=pack_id, error=f"{type(exc).__name__}: {exc}")
         raise
-    packs.pack_distribute(pack=pack)
+    if pack.kind == PackKind.ISSUED:
+        packs.pack_distribute(pack=pack)
+    elif pack.requested_by_id is None and pack.status == PackStatus.READY:
+        cycle.notify_approvers(pack)
     return pack.status
 
 
 @shared_task(name="kvis.tasks.request_monthly_packs", time_limit=120)
 def request_monthly_packs() -> list[str]:
-    """On the 5th business day of a month (closure days count as closed), request last
-    month's pack for every committee."""
+    """On the 5th business day of a month (closure days count as closed), build a draft of
+    last month's pack for every committee and tell the approvers; it never issues."""
     from core.calendar import add_months, closed_days, localdate, nth_business_day
     from core.models import Committee
     from kvis.services import ApplicationError

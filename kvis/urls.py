@@ -30,6 +30,7 @@ urlpatterns = [
     path("import/", views.ImportView.as_view(), name="import"),
     path("packs/", views.PackListView.as_view(), name="packs"),
     path("packs/<int:pk>/status/", views.PackStatusView.as_view(), name="pack_status"),
+    path("packs/<int:pk>/issue/", views.PackIssueView.as_view(), name="pack_issue"),
     path("packs/<int:pk>/pdf/", views.PackDownloadView.as_view(), name="pack_pdf"),
     path("<slug:code>/", views.KVIDetailView.as_view(), name="detail"),
     path("<slug:code>/<month:month>/", views.UpdateDetailView.as_view(), name="update"),

@@ -49,6 +49,8 @@ GET = {
     # PAFA sits on no committee: a committee's packs are not found for them.
     "kvis:pack_status": "200 200 404 200 403 403 302",
     "kvis:pack_pdf": "200 200 404 200 403 403 302",
+    # The confirmation before issuing a draft: approvers only.
+    "kvis:pack_issue": "403 403 403 200 403 403 302",
     "kvis:detail": "200 200 200 200 403 403 302",
     "kvis:update": "200 200 200 200 403 403 302",
     # The November update is approved: the edit page sends its owners back to it.
@@ -128,6 +130,8 @@ GET = {
     "plan-transition": "405 405 405 405 405 403 401",
     "pack-list": "200 200 200 200 403 403 401",
     "pack-detail": "200 200 404 200 403 403 401",
+    # POST only; a committee member's POST is refused (the read-only sweep below).
+    "pack-issue": "405 405 405 405 403 403 401",
     "survey-round-list": "200 200 200 200 403 403 401",
     "survey-round-detail": "200 200 200 200 403 403 401",
     "api-not-found": "404 404 404 404 404 404 401",
@@ -203,6 +207,7 @@ def _url_arguments() -> dict:
     return {
         "kvis:pack_status": {"pk": pack.pk},
         "kvis:pack_pdf": {"pk": pack.pk},
+        "kvis:pack_issue": {"pk": pack.pk},
         "kvis:detail": {"code": "KVI-07"},
         **{
             f"kvis:{n}": update
@@ -240,6 +245,7 @@ def _url_arguments() -> dict:
         "breach-detail": {"reference": breach.reference},
         "communication-detail": {"reference": communication.reference},
         "pack-detail": {"pk": pack.pk},
+        "pack-issue": {"pk": pack.pk},
         "survey-round-detail": {"pk": rnd.pk},
         "password_reset_confirm": {"uidb64": "x", "token": "not-a-real-token"},
         "other-party": plan_args(other),

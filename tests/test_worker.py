@@ -47,7 +47,7 @@ def test_worker_builds_a_pack_through_the_broker(celery_worker_process):
     from django.core.management import call_command
 
     from core.models import Committee
-    from kvis import packs
+    from kvis import cycle, packs
     from kvis.models import Pack, PackStatus
 
     call_command("load_demo", stdout=StringIO())
@@ -55,13 +55,21 @@ def test_worker_builds_a_pack_through_the_broker(celery_worker_process):
     comc = Committee.objects.get(code="CoMC")
     from datetime import date
 
-    pack = packs.pack_request(committee=comc, month=date(2020, 11, 1), by=admin)
-    deadline = time.monotonic() + 120
-    while time.monotonic() < deadline:
-        pack = Pack.objects.get(pk=pack.pk)
-        if pack.status in (PackStatus.READY, PackStatus.FAILED):
-            break
+    def built(pack):
+        deadline = time.monotonic() + 120
+        while time.monotonic() < deadline:
+            pack = Pack.objects.get(pk=pack.pk)
+            if pack.status in (PackStatus.READY, PackStatus.FAILED):
+                break
+            time.sleep(0.5)
+        assert pack.status == PackStatus.READY, pack.error or pack.status
+        return pack
+
+    draft = built(packs.pack_request(committee=comc, month=date(2020, 11, 1), by=admin))
+    assert draft.page_count >= 13 and draft.file.storage.exists(draft.file.name)
+    assert not draft.deliveries.exists()  # a draft is e-mailed to nobody
+    issued = built(cycle.pack_issue(draft=draft, by=admin))
+    deadline = time.monotonic() + 30
+    while issued.deliveries.filter(sent_at__isnull=False).count() < comc.members.count():
+        assert time.monotonic() < deadline, "the issued pack was not delivered"
         time.sleep(0.5)
-    assert pack.status == PackStatus.READY, pack.error or pack.status
-    assert pack.page_count >= 13 and pack.file.storage.exists(pack.file.name)
-    assert pack.deliveries.filter(sent_at__isnull=False).count() == comc.members.count()

@@ -14,22 +14,35 @@ from kvis.models.catalogue import (
     RagChoices,
     RagSettings,
 )
-from kvis.models.packs import ForwardPlanItem, Pack, PackDelivery, PackStatus, pack_upload_to
+from kvis.models.packs import (
+    CycleState,
+    ForwardPlanItem,
+    Pack,
+    PackDelivery,
+    PackKind,
+    PackStatus,
+    ReportingCycle,
+    pack_upload_to,
+)
 from kvis.models.updates import (
+    KVILock,
     KVIUpdate,
     KVIUpdateQuerySet,
     MeasureResult,
     ReportingPeriod,
     UpdateStatus,
+    lock_message,
     month_lock_error,
 )
 
 __all__ = [
     "KVI",
     "Commitment",
+    "CycleState",
     "Direction",
     "ForwardPlanItem",
     "Frequency",
+    "KVILock",
     "KVIQuerySet",
     "KVIUpdate",
     "KVIUpdateQuerySet",
@@ -38,11 +51,14 @@ __all__ = [
     "MeasureResult",
     "Pack",
     "PackDelivery",
+    "PackKind",
     "PackStatus",
     "RagChoices",
     "RagSettings",
+    "ReportingCycle",
     "ReportingPeriod",
     "UpdateStatus",
+    "lock_message",
     "month_lock_error",
     "pack_upload_to",
 ]

@@ -13,17 +13,34 @@ from simple_history.models import HistoricalRecords
 from kvis.models.catalogue import KVI, Measure, MeasureKind, RagChoices
 
 
-def month_lock_error(month: date | None) -> ValidationError | None:
-    """The error to raise when `month` is locked (the last line of defence, e.g. the admin)."""
+def lock_message(month: date | None, kvi_id: int | None = None) -> str | None:
+    """Why `month` is locked for the KVI `kvi_id` (a whole month locked by hand, or the KVI's
+    month locked by the first issued pack it was in), or None when it is open."""
     if month is None:
         return None
     period = ReportingPeriod.objects.filter(month=month, locked_at__isnull=False).first()
-    if period is None:
-        return None
-    return ValidationError(
-        f"{month:%B %Y} is locked: its pack was issued on {period.locked_at:%d %b %Y}. "
-        "Changes are refused."
+    if period is not None:
+        return f"{month:%B %Y} is locked for every KVI since {period.locked_at:%d %b %Y}."
+    lock = (
+        KVILock.objects.filter(kvi_id=kvi_id, month=month)
+        .select_related("kvi", "pack__committee")
+        .first()
+        if kvi_id
+        else None
     )
+    if lock is None:
+        return None
+    return (
+        f"{month:%B %Y} is locked for {lock.kvi.code}: it was issued in {lock.pack} "
+        f"on {lock.locked_at:%d %b %Y}."
+    )
+
+
+def month_lock_error(month: date | None, kvi_id: int | None = None) -> ValidationError | None:
+    """The error to raise when `month` is locked for the KVI (the last line of defence, e.g.
+    the admin)."""
+    message = lock_message(month, kvi_id)
+    return ValidationError(f"{message} Changes are refused.") if message else None
 
 
 class ReportingPeriod(models.Model):
@@ -50,6 +67,25 @@ class ReportingPeriod(models.Model):
     @property
     def is_locked(self) -> bool:
         return self.locked_at is not None
+
+
+class KVILock(models.Model):
+    """A KVI's month locked by the first issued pack that printed it: its update and results
+    then refuse edits. Other KVIs' months stay open."""
+
+    kvi = models.ForeignKey(KVI, on_delete=models.CASCADE, related_name="locks")
+    month = models.DateField(help_text="The first day of the month.")
+    pack = models.ForeignKey("kvis.Pack", on_delete=models.PROTECT, related_name="locks")
+    locked_at = models.DateTimeField()
+
+    class Meta:
+        ordering = ["-month", "kvi"]
+        constraints = [
+            models.UniqueConstraint(fields=["kvi", "month"], name="one_lock_per_kvi_month")
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.kvi.code} {self.month:%b %Y} locked by {self.pack}"
 
 
 class MeasureResult(models.Model):
@@ -80,7 +116,8 @@ class MeasureResult(models.Model):
         return f"{self.measure} {self.month:%Y-%m}: {self.actual}"
 
     def clean(self) -> None:
-        if error := month_lock_error(self.month):
+        kvi_id = self.measure.kvi_id if self.measure_id else None
+        if error := month_lock_error(self.month, kvi_id):
             raise error
         if self.month and self.month.day != 1:
             raise ValidationError({"month": "A reporting month is given by its first day."})
@@ -204,7 +241,7 @@ class KVIUpdate(models.Model):
         """Back to the owner for changes."""
 
     def clean(self) -> None:
-        if not self.corrected_after_issue and (error := month_lock_error(self.month)):
+        if not self.corrected_after_issue and (error := month_lock_error(self.month, self.kvi_id)):
             raise error
         if self.month and self.month.day != 1:
             raise ValidationError({"month": "A reporting month is given by its first day."})

@@ -3,6 +3,7 @@
 from kvis.views.months import (
     ImportView,
     PackDownloadView,
+    PackIssueView,
     PackListView,
     PackStatusView,
     PeriodListView,
@@ -31,6 +32,7 @@ __all__ = [
     "KVIDetailView",
     "KVIListView",
     "PackDownloadView",
+    "PackIssueView",
     "PackListView",
     "PackStatusView",
     "PeriodListView",

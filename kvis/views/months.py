@@ -2,19 +2,21 @@
 
 from __future__ import annotations
 
+from django import forms
 from django.contrib import messages
 from django.contrib.auth.mixins import PermissionRequiredMixin
 from django.http import FileResponse, Http404
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
+from django.utils.functional import cached_property
 from django.views import View
 
 from core.imports import BadFile, decode
 from core.models import Committee
 from core.views import ServiceFormView
-from kvis import importers, packs, selectors, services
+from kvis import cycle, importers, packs, selectors, services
 from kvis.forms import CsvImportForm, LockForm, PackRequestForm
-from kvis.models import PackStatus, ReportingPeriod
+from kvis.models import PackKind, PackStatus, ReportingCycle, ReportingPeriod
 from kvis.views.base import PermissionsByMethod
 
 
@@ -29,6 +31,7 @@ class PeriodListView(PermissionsByMethod, ServiceFormView):
     def get_context_data(self, **kwargs):
         return super().get_context_data(
             periods=ReportingPeriod.objects.select_related("locked_by"),
+            cycles=ReportingCycle.objects.select_related("committee")[:36],
             can_lock=self.request.user.has_perm("kvis.change_reportingperiod"),
             **kwargs,
         )
@@ -118,6 +121,8 @@ class PackListView(PermissionsByMethod, ServiceFormView):
         return super().get_context_data(
             packs=packs.packs_visible_to(self.request.user)[:100],
             can_build=self.request.user.has_perm("kvis.add_pack"),
+            can_issue=self.request.user.has_perm("kvis.approve_kviupdate"),
+            cycles=ReportingCycle.objects.select_related("committee")[:24],
             **kwargs,
         )
 
@@ -131,8 +136,46 @@ class PackListView(PermissionsByMethod, ServiceFormView):
             by=self.request.user,
             force_reason=form.cleaned_data["force_reason"],
         )
-        self.success_message = f"{pack} requested."
+        self.success_message = (
+            f"{pack} requested: a preview watermarked DRAFT, e-mailed to nobody. "
+            "Open it, then issue it from its row."
+        )
         return pack
+
+    def success_url_for(self, obj) -> str:
+        return reverse("kvis:packs")
+
+
+class PackIssueView(ServiceFormView):
+    """The confirmation before an approver issues a ready draft: who is e-mailed, what locks."""
+
+    permission_required = "kvis.approve_kviupdate"
+    template_name = "kvis/pack_issue.html"
+    form_class = forms.Form
+
+    @cached_property
+    def draft(self):
+        # Looked up after the permission check: a user who may not issue is told so (403)
+        # rather than whether the draft exists.
+        return get_object_or_404(
+            packs.packs_visible_to(self.request.user).filter(kind=PackKind.DRAFT),
+            pk=self.kwargs["pk"],
+        )
+
+    def get_context_data(self, **kwargs):
+        return super().get_context_data(
+            draft=self.draft, **cycle.issue_summary(self.draft), **kwargs
+        )
+
+    def perform(self, form):
+        before = cycle.latest_issued(self.draft.committee, self.draft.month)
+        issued = cycle.pack_issue(draft=self.draft, by=self.request.user)
+        self.success_message = (
+            f"Nothing changed since {issued}: no new version was made, nobody is e-mailed again."
+            if issued == before
+            else f"{issued} issued: it is e-mailed to the members once built."
+        )
+        return issued
 
     def success_url_for(self, obj) -> str:
         return reverse("kvis:packs")
@@ -157,7 +200,9 @@ class PackDownloadView(PermissionRequiredMixin, View):
         pack = get_object_or_404(packs.packs_visible_to(request.user), pk=pk)
         if pack.status != PackStatus.READY or not pack.file:
             raise Http404("This pack has no file yet.")
-        name = f"{pack.committee.code}-{pack.month:%Y-%m}-v{pack.version}.pdf"
         return FileResponse(
-            pack.file.open("rb"), as_attachment=False, filename=name, content_type="application/pdf"
+            pack.file.open("rb"),
+            as_attachment=False,
+            filename=pack.file_name,
+            content_type="application/pdf",
         )

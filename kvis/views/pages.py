@@ -44,7 +44,8 @@ class DashboardView(PermissionRequiredMixin, TemplateView):
             # Called by the template only when the cached grid is missing or stale.
             rows=partial(selectors.dashboard, months=months, committee=committee),
             grid_key=selectors.dashboard_key(months=months, committee=committee),
-            locked=selectors.locked_months(months),
+            locked=selectors.locked_months(months, committee),
+            cycles=selectors.cycles_in(months, committee),
             **kwargs,
         )
 

@@ -20,8 +20,8 @@ from django.views.generic import TemplateView
 
 from core.views import ServiceFormView
 from kvis import selectors, services
-from kvis.forms import CorrectionForm, UpdateForm, VersionForm
-from kvis.models import KVIUpdate, MeasureResult, UpdateStatus
+from kvis.forms import CorrectionForm, ReturnForm, UpdateForm, VersionForm
+from kvis.models import KVIUpdate, MeasureResult, UpdateStatus, lock_message
 from kvis.rules import Rag
 from kvis.views.base import kvi_or_404
 
@@ -30,19 +30,19 @@ def update_page_context(user, kvi, month: date) -> dict:
     """What the KVI-month page shows: the current revision, earlier ones, history, buttons."""
     revisions = list(kvi.updates.filter(month=month).select_related("submitted_by", "approved_by"))
     update = next((u for u in revisions if u.is_current), None)
-    period = selectors.period_for(month)
+    lock = lock_message(month, kvi.pk)
     results = selectors.results_by_measure(kvi, month)
     return {
         "kvi": kvi,
         "month": month,
         "update": update,
         "revisions": [u for u in revisions if not u.is_current],
-        "period": period,
+        "lock_message": lock,
         "measures": [(m, results.get(m.id)) for m in kvi.measures.all()],
         "history": update.history.select_related("history_user")[:20] if update else [],
         "can_edit": user.has_perm("kvis.change_kviupdate"),
         "can_approve": user.has_perm("kvis.approve_kviupdate"),
-        "locked": bool(period and period.is_locked),
+        "locked": lock is not None,
         "correction_form": CorrectionForm(),
     }
 
@@ -83,7 +83,7 @@ class UpdateEditView(_KVIMonthFormView):
     submitted = False  # set by perform when "Save and submit" went through
 
     def get(self, request, *args, **kwargs):
-        refusal = _edit_refusal(self.update, self.month)
+        refusal = _edit_refusal(self.kvi, self.update, self.month)
         if refusal:
             messages.error(request, refusal)
             return redirect("kvis:update", code=self.kvi.code, month=self.month)
@@ -164,10 +164,10 @@ class UpdateEditView(_KVIMonthFormView):
         return reverse(page, args=[self.kvi.code, self.month])
 
 
-def _edit_refusal(update: KVIUpdate | None, month: date) -> str | None:
+def _edit_refusal(kvi, update: KVIUpdate | None, month: date) -> str | None:
     try:
         if update is None or not update.corrected_after_issue:
-            services.ensure_month_open(month)
+            services.ensure_month_open(month, kvi)
     except services.ApplicationError as exc:
         return exc.message
     if update and update.status != UpdateStatus.DRAFT:
@@ -252,7 +252,18 @@ class UpdateApproveView(_WorkflowView):
 
 class UpdateReturnView(_WorkflowView):
     permission_required = "kvis.change_kviupdate"
+    form_class = ReturnForm
     action, done = "update_return_to_draft", "returned to draft"
+
+    def perform(self, form):
+        update = services.update_return_to_draft(
+            update=self.current_update(),
+            by=self.request.user,
+            version=form.cleaned_data["version"],
+            reason=form.cleaned_data["reason"],
+        )
+        self.success_message = f"{self.kvi.code} {self.month:%B %Y} {self.done}."
+        return update
 
 
 class UpdateCorrectView(_UpdateActionView):

@@ -81,12 +81,12 @@ def test_approver_builds_the_november_pack_from_the_button(demo, page, live_serv
     page.goto(f"{live_server.url}/kvis/packs/")
     page.get_by_label("Committee").select_option(label="CoMC")
     page.get_by_label("Month").fill("2020-12")
-    page.get_by_role("button", name="Build pack").click()
+    page.get_by_role("button", name="Preview pack").click()
     expect(page.get_by_role("alert")).to_contain_text("have no approved update yet: KVI-01")
     page.get_by_label("Month").fill("2020-11")
     # With tasks in-process the POST builds the pack before it answers: on a loaded machine that
     # takes longer than a click waits for its navigation, so the row's status says when it is done.
-    page.get_by_role("button", name="Build pack").click(no_wait_after=True)
+    page.get_by_role("button", name="Preview pack").click(no_wait_after=True)
     row = page.locator("tr", has_text="November 2020").first
     expect(row.get_by_test_id("pack-status")).to_have_text("Ready", timeout=180_000)
     screenshot("kvi-packs")

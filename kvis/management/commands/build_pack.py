@@ -9,13 +9,18 @@ from kvis.services import ApplicationError
 
 
 class Command(BaseCommand):
-    help = "Build a committee's monthly pack now (synchronously) and print its file and size."
+    help = (
+        "Build a draft of a committee's monthly pack now (synchronously) and print its file "
+        "and size. A draft is e-mailed to nobody; an approver issues it from the packs page."
+    )
 
     def add_arguments(self, parser):
         parser.add_argument("--committee", required=True, help="Committee code, e.g. CoMC")
         parser.add_argument("--month", required=True, help="YYYY-MM, e.g. 2020-11")
         parser.add_argument("--force-reason", default="", help="Build although KVIs are unapproved")
-        parser.add_argument("--no-email", action="store_true", help="Do not e-mail the members")
+        parser.add_argument(
+            "--no-email", action="store_true", help="Kept for old scripts: drafts are not e-mailed"
+        )
 
     def handle(self, *args, committee, month, force_reason, no_email, **options):
         try:
@@ -38,8 +43,6 @@ class Command(BaseCommand):
         except ApplicationError as exc:
             raise CommandError(exc.message) from None
         pack = packs.pack_build(pack_id=pack.pk)
-        if not no_email:
-            packs.pack_distribute(pack=pack)
         seconds = time.monotonic() - started
         self.stdout.write(
             f"{pack.file.path}\npages: {pack.page_count}\nseconds: {seconds:.2f}\n"

@@ -1,0 +1,53 @@
+"""Frozen inputs: what a pack printed, stored with it, and its PDF rebuilt from that alone.
+
+A pack's snapshot holds the build time (the PDF's creation date), the rendered document and
+the figures it printed (each KVI's reported RAG for the month). Rebuilding from the snapshot
+reads nothing else, so it gives the same bytes after late entries and corrections.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import json
+from datetime import datetime
+
+from django.conf import settings
+
+SNAPSHOT_FORMAT = 1
+
+
+def pdf_from_html(html: str) -> tuple[bytes, int]:
+    """The PDF bytes of a rendered pack and its page count (WeasyPrint with HarfBuzz subsetting
+    is deterministic: the same HTML gives the same bytes)."""
+    from weasyprint import HTML
+
+    document = HTML(string=html, base_url=str(settings.BASE_DIR / "static")).render()
+    return document.write_pdf(), len(document.pages)
+
+
+def snapshot_of(*, html: str, built_at: datetime, context: dict) -> dict:
+    """The snapshot of a pack rendered as `html` at `built_at` from `context`."""
+    month = context["month"]
+    return {
+        "format": SNAPSHOT_FORMAT,
+        "built_at": built_at.isoformat(),
+        "figures": {
+            "kvis": {
+                page["kvi"].code: page["update"].reported_rag if page["update"] else None
+                for page in context["pages"]
+            },
+            "month": f"{month:%Y-%m}",
+        },
+        "html": html,
+    }
+
+
+def snapshot_sha256(snapshot: dict) -> str:
+    """The SHA-256 of the snapshot's canonical JSON (sorted keys, no spaces)."""
+    text = json.dumps(snapshot, sort_keys=True, separators=(",", ":"), ensure_ascii=False)
+    return hashlib.sha256(text.encode()).hexdigest()
+
+
+def rebuild_from_snapshot(snapshot: dict) -> bytes:
+    """The PDF of a pack rebuilt from its snapshot alone."""
+    return pdf_from_html(snapshot["html"])[0]
