@@ -6,7 +6,7 @@ class IssuesConfig(AppConfig):
     verbose_name = "Issues and breaches"
 
     def ready(self) -> None:
-        from issues import selectors
+        from issues import pack, selectors
         from kvis.registry import PackSection, register_pack_section, register_rule
 
         register_rule(
@@ -24,10 +24,28 @@ class IssuesConfig(AppConfig):
             "Issue resolution: new issues scored, required actions on time",
             selectors.issue_resolution_suggestion,
         )
-        for key, title, context, order in (
-            ("issues.register_summary", "Issue register", selectors.pack_register_summary, 40),
-            ("issues.breaches", "Data breaches", selectors.pack_breaches, 41),
-            ("issues.communications", "Communications", selectors.pack_communications, 42),
+        for key, title, context, order, rule_key in (
+            (
+                "issues.register_summary",
+                "Issue register",
+                pack.issue_register_context,
+                40,
+                "issues.issue_resolution",
+            ),
+            (
+                "issues.breaches",
+                "Data breaches",
+                pack.breaches_context,
+                41,
+                "issues.breaches_monthly",
+            ),
+            (
+                "issues.communications",
+                "Communications",
+                pack.communications_context,
+                42,
+                "issues.communications_monthly",
+            ),
         ):
             register_pack_section(
                 PackSection(
@@ -36,5 +54,6 @@ class IssuesConfig(AppConfig):
                     template_name=f"issues/pack/{key.split('.', 1)[1]}.html",
                     context=context,
                     order=order,
+                    rule_keys=(rule_key,),
                 )
             )

@@ -309,18 +309,3 @@ def communications_monthly_suggestion(month: date) -> Suggestion:
 def issue_resolution_suggestion(month: date) -> Suggestion:
     """The issue-resolution KVI's suggestion for a month."""
     return issue_month(month)["suggestion"]
-
-
-def pack_register_summary(committee, month: date) -> dict:
-    """Pack section: new issues by band, open issues by age, overdue actions."""
-    return {"figures": issue_month(month), "month": month}
-
-
-def pack_breaches(committee, month: date) -> dict:
-    """Pack section: breaches against thresholds, with both clocks per breach."""
-    return {"figures": breach_month(month, now=_as_of(month)), "month": month}
-
-
-def pack_communications(committee, month: date) -> dict:
-    """Pack section: communications mean, change, year-to-date mean and class."""
-    return {"figures": comms_month(month), "month": month}

@@ -1,8 +1,10 @@
+from django import forms
 from django.contrib import admin
 from django.db import transaction
 from django.utils import timezone
 from simple_history.admin import SimpleHistoryAdmin
 
+from kvis import registry
 from kvis.models import (
     KVI,
     Commitment,
@@ -16,6 +18,7 @@ from kvis.models import (
     ReportingPeriod,
     month_lock_error,
 )
+from kvis.pack_sections import CommitteePackSection
 
 
 class CommitmentInline(admin.TabularInline):
@@ -165,3 +168,21 @@ class PackAdmin(SimpleHistoryAdmin):
 
     def has_add_permission(self, request):
         return False
+
+
+class CommitteePackSectionForm(forms.ModelForm):
+    key = forms.ChoiceField(choices=registry.pack_section_choices)
+
+    class Meta:
+        model = CommitteePackSection
+        fields = ["committee", "key", "position"]
+
+
+@admin.register(CommitteePackSection)
+class CommitteePackSectionAdmin(admin.ModelAdmin):
+    """Which register sections each committee's pack carries, and in what order."""
+
+    form = CommitteePackSectionForm
+    list_display = ["committee", "position", "key", "title"]
+    list_editable = ["position"]
+    list_filter = ["committee"]

@@ -29,6 +29,7 @@ from kvis.models import (
     MeasureKind,
     MeasureResult,
 )
+from kvis.pack_sections import DEFAULT_SECTIONS, pack_sections_seed
 
 NOVEMBER_2020 = date(2020, 11, 1)
 HISTORY = months_ending(NOVEMBER_2020, 12)  # Dec 2019 .. Nov 2020
@@ -98,6 +99,8 @@ def _load_forward_plan() -> None:
             item=row["item"],
             defaults={"service_area": row["service_area"], "champion": row["champion"]},
         )
+    for code in DEFAULT_SECTIONS:
+        pack_sections_seed(Committee.objects.get(code=code))
 
 
 def _load_council_plan() -> None:

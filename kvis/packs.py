@@ -8,11 +8,9 @@ per member and locks its KVIs' month. Issuing a draft is kvis.cycle.
 
 from __future__ import annotations
 
-import base64
 import hashlib
 import logging
 import time
-from dataclasses import dataclass
 from datetime import date
 
 from django.conf import settings
@@ -21,20 +19,17 @@ from django.core.files.base import ContentFile
 from django.core.mail import EmailMessage
 from django.db import transaction
 from django.db.models import Max, Min
-from django.template.loader import render_to_string
+from django.urls import reverse
 from django.utils import timezone
 from django_fsm import can_proceed
 
 from core.calendar import first_of_month, localdate, months_ending
 from core.models import Committee
 from core.transitions import apply_transition
-from kvis import registry, snapshots
-from kvis.charts import trend_png
+from kvis import pack_content, registry, snapshots
 from kvis.models import (
     KVI,
-    ForwardPlanItem,
     KVIUpdate,
-    MeasureResult,
     Pack,
     PackDelivery,
     PackKind,
@@ -42,7 +37,7 @@ from kvis.models import (
     UpdateStatus,
     pack_upload_to,
 )
-from kvis.rules import SEVERITY, Rag, pack_month_error
+from kvis.rules import pack_month_error
 from kvis.services import ApplicationError
 
 log = logging.getLogger(__name__)
@@ -63,7 +58,8 @@ NO_KVIS = (
 )
 CANNOT_BUILD = "This pack is {status}: it cannot be built now."
 CANNOT_FINISH = "This pack is {status}: its build cannot be finished."
-SUMMARY_MONTHS = 6
+#: Months of approved revisions pinned: the KVI year to date, which the summary prints.
+SUMMARY_MONTHS = 12
 
 
 def committee_kvis(committee: Committee, month: date) -> list[KVI]:
@@ -168,85 +164,10 @@ def _queue_answers() -> bool:
     return broker_answers(settings.CELERY_BROKER_URL)
 
 
-@dataclass(frozen=True)
-class SummaryCell:
-    month: date
-    rag: Rag
-    arrow: str  # ▲ better, ▼ worse, ► same, blank for the first month
-
-
-def _summary(kvis: list[KVI], months: list[date], updates: dict) -> list[dict]:
-    rows = []
-    for kvi in kvis:
-        cells, previous = [], None
-        for m in months:
-            update = updates.get((kvi.id, m))
-            rag = Rag(update.reported_rag) if update else Rag.NOT_REPORTED
-            arrow = ""
-            if previous in SEVERITY and rag in SEVERITY:
-                diff = SEVERITY[rag] - SEVERITY[previous]
-                arrow = "▼" if diff > 0 else "▲" if diff < 0 else "►"
-            cells.append(SummaryCell(m, rag, arrow))
-            previous = rag
-        rows.append({"kvi": kvi, "cells": cells})
-    return rows
-
-
-def _kvi_page(kvi: KVI, update: KVIUpdate | None, months: list[date], results: dict) -> dict:
-    measures = []
-    for m in kvi.measures.all():
-        current = results.get((m.id, months[-1]))
-        chart = None
-        if m.target_value is not None:
-            actual = [
-                float(results[(m.id, mo)].actual)
-                if (m.id, mo) in results and results[(m.id, mo)].actual is not None
-                else None
-                for mo in months
-            ]
-            if any(a is not None for a in actual):
-                png = trend_png(
-                    title=m.name, months=months, actual=actual, target=float(m.target_value)
-                )
-                chart = "data:image/png;base64," + base64.b64encode(png).decode()
-        measures.append({"measure": m, "result": current, "chart": chart})
-    return {"kvi": kvi, "update": update, "measures": measures}
-
-
 def pack_context(pack: Pack) -> dict:
-    """Everything the pack prints, read from the revisions pinned in `pack.inputs`."""
-    committee, month = pack.committee, pack.month
-    kvis = committee_kvis(committee, month)
-    months = months_ending(month, SUMMARY_MONTHS)
-    ids = pack.inputs.get("update_ids", [])
-    pinned = {(u.kvi_id, u.month): u for u in KVIUpdate.objects.filter(pk__in=ids)}
-    results = {
-        (r.measure_id, r.month): r
-        for r in MeasureResult.objects.filter(measure__kvi__in=kvis, month__in=months)
-    }
-    sections = []
-    for section in registry.pack_sections(committee.code):
-        context = {"committee": committee, "month": month, **section.context(committee, month)}
-        sections.append(
-            {
-                "key": section.key,
-                "title": section.title,
-                "html": render_to_string(section.template_name, context),
-            }
-        )
-    return {
-        "pack": pack,
-        "committee": committee,
-        "month": month,
-        "months": months,
-        "summary": _summary(kvis, months, pinned),
-        "pages": [_kvi_page(k, pinned.get((k.id, month)), months, results) for k in kvis],
-        "sections": sections,
-        "forward_plan": ForwardPlanItem.objects.filter(
-            committee=committee, decision_date__gte=month
-        ),
-        "static_root": settings.BASE_DIR / "static",
-    }
+    """Everything the pack prints (see kvis/pack_content.py), for the PDF and the briefing
+    book alike."""
+    return pack_content.pack_context(pack, committee_kvis(pack.committee, pack.month))
 
 
 def pin_inputs(pack: Pack) -> dict:
@@ -268,8 +189,8 @@ def render_pack(pack: Pack, built_at) -> tuple[bytes, int, dict]:
     """Render the pack from its pinned inputs as built at `built_at` (the PDF's creation
     date); returns (pdf, page count, snapshot)."""
     context = {**pack_context(pack), "built_at": built_at}
-    html = render_to_string("kvis/pack/pack.html", context)
-    pdf, pages = snapshots.pdf_from_html(html)
+    html = pack_content.render_html(context)
+    pdf, pages = snapshots.pdf_from_html(html, context["appendices"], built_at)
     return pdf, pages, snapshots.snapshot_of(html=html, built_at=built_at, context=context)
 
 
@@ -346,7 +267,8 @@ def pack_distribute(*, pack: Pack) -> int:
             subject=f"{pack}: monthly RAG pack",
             body=(
                 f"The {pack.committee.name} pack for {pack.month:%B %Y} (version {pack.version}, "
-                f"{pack.page_count} pages) is attached."
+                f"{pack.page_count} pages) is attached. Read it on screen: "
+                f"{settings.PORTAL_URL}{reverse('kvis:pack_book', args=[pack.pk])}"
                 + ("\n\nChanged since the previous version:" if pack.changes else "")
                 + "".join(f"\n- {change}" for change in pack.changes)
             ),

@@ -48,7 +48,9 @@ class PackSection:
     """A section of the monthly pack: a template and the data it shows for a committee-month.
 
     `context(committee, month)` returns a dict for `template_name`; `committees` limits the
-    section to committee codes (empty: every committee); `order` places it in the pack.
+    section to committee codes (empty: every committee); `order` places it in the pack;
+    `rule_keys` names the register rules whose figures the section shows, so a KVI page can
+    refer to it.
     """
 
     key: str
@@ -57,6 +59,7 @@ class PackSection:
     context: Callable
     order: int = 100
     committees: tuple[str, ...] = field(default_factory=tuple)
+    rule_keys: tuple[str, ...] = field(default_factory=tuple)
 
     def applies_to(self, committee_code: str) -> bool:
         return not self.committees or committee_code in self.committees
@@ -68,6 +71,16 @@ _pack_sections: dict[str, PackSection] = {}
 def register_pack_section(section: PackSection) -> None:
     """Add (or replace) a pack section."""
     _pack_sections[section.key] = section
+
+
+def pack_section(key: str) -> PackSection | None:
+    """The registered section with `key`, or None when no installed app provides it."""
+    return _pack_sections.get(key)
+
+
+def pack_section_choices() -> list[tuple[str, str]]:
+    """(key, title) of every registered section, for the admin."""
+    return sorted((s.key, s.title) for s in _pack_sections.values())
 
 
 def pack_sections(committee_code: str) -> list[PackSection]:

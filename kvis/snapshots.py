@@ -16,13 +16,26 @@ from django.conf import settings
 SNAPSHOT_FORMAT = 1
 
 
-def pdf_from_html(html: str) -> tuple[bytes, int]:
-    """The PDF bytes of a rendered pack and its page count (WeasyPrint with HarfBuzz subsetting
-    is deterministic: the same HTML gives the same bytes)."""
-    from weasyprint import HTML
+def pdf_from_html(html: str, appendices=(), created: datetime | None = None) -> tuple[bytes, int]:
+    """The PDF bytes of a rendered pack, tagged (PDF/UA-1: structure, language, title shown),
+    with its appendices (every row of each register list, as CSV) attached and dated
+    `created`; and its page count. WeasyPrint with HarfBuzz subsetting is deterministic: the
+    same HTML, appendices and date give the same bytes."""
+    from weasyprint import HTML, Attachment
 
     document = HTML(string=html, base_url=str(settings.BASE_DIR / "static")).render()
-    return document.write_pdf(), len(document.pages)
+    attachments = [
+        Attachment(
+            string=a["csv"].encode(),
+            name=a["name"],
+            description=f"Every row of {a['name']}",
+            created=created,
+            modified=created,
+        )
+        for a in appendices
+    ]
+    pdf = document.write_pdf(pdf_variant="pdf/ua-1", attachments=attachments)
+    return pdf, len(document.pages)
 
 
 def snapshot_of(*, html: str, built_at: datetime, context: dict) -> dict:
@@ -33,12 +46,19 @@ def snapshot_of(*, html: str, built_at: datetime, context: dict) -> dict:
         "built_at": built_at.isoformat(),
         "figures": {
             "kvis": {
-                page["kvi"].code: page["update"].reported_rag if page["update"] else None
+                page.kvi.code: {
+                    "rag": page.update.reported_rag if page.update else None,
+                    "figures": [
+                        {"measure": f.measure.name, "value": f.value, "target": f.target}
+                        for f in page.figures
+                    ],
+                }
                 for page in context["pages"]
             },
             "month": f"{month:%Y-%m}",
         },
         "html": html,
+        "appendices": [{"name": a["name"], "csv": a["csv"]} for a in context["appendices"]],
     }
 
 
@@ -50,4 +70,5 @@ def snapshot_sha256(snapshot: dict) -> str:
 
 def rebuild_from_snapshot(snapshot: dict) -> bytes:
     """The PDF of a pack rebuilt from its snapshot alone."""
-    return pdf_from_html(snapshot["html"])[0]
+    built_at = datetime.fromisoformat(snapshot["built_at"])
+    return pdf_from_html(snapshot["html"], snapshot.get("appendices", ()), built_at)[0]

@@ -2,7 +2,7 @@ from datetime import date, datetime
 
 from django.urls import path, register_converter
 
-from kvis import views
+from kvis import briefing_views, views
 
 
 class MonthConverter:
@@ -32,6 +32,7 @@ urlpatterns = [
     path("packs/<int:pk>/status/", views.PackStatusView.as_view(), name="pack_status"),
     path("packs/<int:pk>/issue/", views.PackIssueView.as_view(), name="pack_issue"),
     path("packs/<int:pk>/pdf/", views.PackDownloadView.as_view(), name="pack_pdf"),
+    path("packs/<int:pk>/book/", briefing_views.PackBriefingView.as_view(), name="pack_book"),
     path("<slug:code>/", views.KVIDetailView.as_view(), name="detail"),
     path("<slug:code>/<month:month>/", views.UpdateDetailView.as_view(), name="update"),
     path("<slug:code>/<month:month>/edit/", views.UpdateEditView.as_view(), name="update_edit"),

@@ -8,7 +8,7 @@ class PerformancePlansConfig(AppConfig):
     def ready(self) -> None:
         from core.contacts import register_activity_lead_resolver
         from kvis.registry import PackSection, register_pack_section
-        from performance_plans import predicates, selectors
+        from performance_plans import pack, predicates, selectors
 
         del predicates  # imported for the rules it registers
         register_activity_lead_resolver(selectors.activity_lead_emails)
@@ -17,7 +17,7 @@ class PerformancePlansConfig(AppConfig):
                 key="plans.parties",
                 title="Parties on improvement plans",
                 template_name="performance_plans/pack/parties.html",
-                context=selectors.pack_parties_context,
+                context=pack.parties_context,
                 order=80,
                 committees=("PAC",),
             )

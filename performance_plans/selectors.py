@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 from dataclasses import dataclass
-from datetime import date
 
 from django.apps import apps
 from django.contrib.auth import get_user_model
@@ -11,7 +10,6 @@ from django.contrib.auth.backends import ModelBackend
 from django.contrib.contenttypes.models import ContentType
 from django.db.models import OuterRef, Prefetch, QuerySet, Subquery
 
-from core.calendar import add_months, first_of_month
 from kvis.rules import Rag
 from performance_plans import rules
 from performance_plans.models import (
@@ -201,31 +199,3 @@ def activity_lead_emails(activity_key: str) -> list[str]:
     for cell in cells:
         emails += role_emails(cell.role)
     return list(dict.fromkeys(emails))
-
-
-# PAC pack -------------------------------------------------------------------------------------
-
-
-def pack_parties_context(committee, month: date) -> dict:
-    """Every party on an open plan with its step, RAG and next review; and the final
-    documentation of the plans closed in `month`."""
-    month = first_of_month(month)
-    next_month = add_months(month, 1)
-    plans = Plan.objects.select_related("party").annotate(latest_rag=_latest_held_review_rag())
-    open_plans = [
-        {
-            "party": p.party.name,
-            "title": p.title,
-            "step": p.step_label,
-            "rag": Rag(p.latest_rag or Rag.NOT_REPORTED),
-            "next_review_on": p.next_review_on,
-        }
-        for p in plans.open().order_by("party__name")
-    ]
-    closed = plans.filter(step=Step.CLOSED, closed_on__gte=month, closed_on__lt=next_month)
-    return {
-        "committee": committee,
-        "month": month,
-        "open_plans": open_plans,
-        "closed_plans": list(closed.order_by("party__name")),
-    }

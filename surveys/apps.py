@@ -26,5 +26,6 @@ class SurveysConfig(AppConfig):
                 template_name="surveys/pack/scores.html",
                 context=pack.scores_context,
                 order=60,
+                rule_keys=("surveys.trust", "surveys.change"),
             )
         )

@@ -3,14 +3,16 @@
 from __future__ import annotations
 
 from datetime import date
+from decimal import Decimal
 
-from surveys import charts, selectors
+from surveys import charts, rules, selectors
 
 
 def scores_context(committee, month: date) -> dict:
     """Each survey's latest round as of the end of `month`: category scores with the change
     from the previous round, target and RAG, the year to date, and a trend chart (PNG)."""
     trends = selectors.survey_trends(as_of=selectors.month_end(month))
+    charted = [(trend, trend.chart_data() if trend.rounds else None) for trend in trends]
     settings = selectors.current_settings()
     return {
         "committee": committee,
@@ -20,10 +22,23 @@ def scores_context(committee, month: date) -> dict:
         "sections": [
             {
                 "trend": trend,
-                "chart": charts.png_data_uri(charts.trend_png(trend.chart_data()))
-                if trend.rounds
-                else "",
+                "chart": charts.png_data_uri(charts.trend_png(data)) if data else "",
+                "plotted": _plotted(data) if data else None,
             }
-            for trend in trends
+            for trend, data in charted
         ],
+    }
+
+
+def _plotted(data: dict) -> dict:
+    """The chart's values as a table (rounds across, one row per series and the target), for
+    screen readers and for anyone printing in grey."""
+
+    def text(value):
+        return "–" if value is None else rules.format_percent(Decimal(str(value)))
+
+    return {
+        "labels": data["labels"],
+        "rows": [(name, [text(v) for v in values]) for name, values in data["series"].items()]
+        + [("Target", [text(v) for v in data["target"]])],
     }

@@ -51,6 +51,7 @@ GET = {
     "kvis:pack_pdf": "200 200 404 200 403 403 302",
     # The confirmation before issuing a draft: approvers only.
     "kvis:pack_issue": "403 403 403 200 403 403 302",
+    "kvis:pack_book": "200 200 404 200 403 403 302",
     "kvis:detail": "200 200 200 200 403 403 302",
     "kvis:update": "200 200 200 200 403 403 302",
     # The November update is approved: the edit page sends its owners back to it.
@@ -208,6 +209,7 @@ def _url_arguments() -> dict:
         "kvis:pack_status": {"pk": pack.pk},
         "kvis:pack_pdf": {"pk": pack.pk},
         "kvis:pack_issue": {"pk": pack.pk},
+        "kvis:pack_book": {"pk": pack.pk},
         "kvis:detail": {"code": "KVI-07"},
         **{
             f"kvis:{n}": update

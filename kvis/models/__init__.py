@@ -34,10 +34,12 @@ from kvis.models.updates import (
     lock_message,
     month_lock_error,
 )
+from kvis.pack_sections import CommitteePackSection
 
 __all__ = [
     "KVI",
     "Commitment",
+    "CommitteePackSection",
     "CycleState",
     "Direction",
     "ForwardPlanItem",

@@ -149,8 +149,10 @@ def test_pack_section_renders_the_latest_rounds_without_the_site_layout(seeded):
     context = pack.scores_context(None, date(2020, 11, 1))
     html = render_to_string("surveys/pack/scores.html", context)
     for name, score, change, _ in SEED_TRUST:
-        assert f"<td>{name}</td>" in html and score in html and change in html
-    assert "Year to date (2020/21): <strong>98 %</strong>" in html
+        # The pack's one number style: a non-breaking space before the per cent sign.
+        nbsp = lambda text: text.replace(" %", "\u00a0%")  # noqa: E731
+        assert f"<td>{name}</td>" in html and nbsp(score) in html and nbsp(change) in html
+    assert "Year to date (2020/21): <strong>98\u00a0%</strong>" in html
     assert html.count('src="data:image/png;base64,') == 2
     assert "<nav" not in html and "<html" not in html
 

@@ -16,16 +16,16 @@ from kvi_portal.celery import app  # noqa: E402
 from kvis import packs  # noqa: E402
 
 FLAG = os.environ.get("KVI_HANG_BUILDS_WHILE", "")
-_render_pdf = packs.render_pdf
+_render_pack = packs.render_pack
 
 
-def _render_pdf_unless_held(pack):
+def _render_pack_unless_held(pack, built_at):
     while FLAG and os.path.exists(FLAG):
         time.sleep(0.1)
-    return _render_pdf(pack)
+    return _render_pack(pack, built_at)
 
 
-packs.render_pdf = _render_pdf_unless_held
+packs.render_pack = _render_pack_unless_held
 app.conf.broker_transport_options = {
     **app.conf.broker_transport_options,
     "visibility_timeout": 3,

@@ -1,0 +1,152 @@
+"""The demo packs read as a committee reads them: the executive summary first with a row per
+KVI and the totals, register lists naming the demo's issues, breaches and communications, each
+heading once, a tagged PDF with its metadata, and a forced pack that marks what is unapproved."""
+
+import subprocess
+from collections import Counter
+from datetime import date
+from io import BytesIO
+from unittest import mock
+
+import pytest
+from pypdf import PdfReader
+
+from core.models import Committee
+from kvis import cycle, packs
+from kvis.models import KVIUpdate, Pack
+
+pytestmark = pytest.mark.django_db
+NOV, DEC = date(2020, 11, 1), date(2020, 12, 1)
+CODES = [f"KVI-{n:02d}" for n in range(1, 11)]
+
+
+def _build(code: str, month: date, force_reason: str = "") -> Pack:
+    from django.contrib.auth import get_user_model
+
+    admin = get_user_model().objects.get(username="admin")
+    pack = packs.pack_request(
+        committee=Committee.objects.get(code=code),
+        month=month,
+        by=admin,
+        force_reason=force_reason,
+        enqueue=lambda **kw: None,
+    )
+    draft = packs.pack_build(pack_id=pack.pk)
+    # The members read the issued version (the draft's pages carry a DRAFT watermark).
+    issued = cycle.pack_issue(draft=draft, by=admin, enqueue=lambda *a, **kw: None)
+    return packs.pack_build(pack_id=issued.pk)
+
+
+@pytest.fixture(scope="module")
+def built(demo_data, django_db_blocker):
+    """The November CoMC and PAC packs and a forced December CoMC pack whose lists are cut
+    to one row, so that it carries an appendix."""
+    with django_db_blocker.unblock():
+        comc, pac = _build("CoMC", NOV), _build("PAC", NOV)
+        with mock.patch("issues.pack.MAX_ROWS", 1):
+            forced = _build("CoMC", DEC, force_reason="Meeting brought forward")
+        return {"comc": comc, "pac": pac, "forced": forced}
+
+
+def _reader(pack: Pack) -> PdfReader:
+    with pack.file.open("rb") as f:
+        return PdfReader(BytesIO(f.read()))
+
+
+def _pages(pack: Pack) -> list[str]:
+    """Each page's text as pdftotext reads it, with runs of white space (line ends inside
+    table cells included) read as one space."""
+    text = subprocess.run(
+        ["pdftotext", pack.file.path, "-"], capture_output=True, text=True, check=True
+    ).stdout
+    return [" ".join(page.split()) for page in text.split("\f")]
+
+
+def test_the_executive_summary_comes_first_with_a_row_per_kvi_and_the_totals(built):
+    summary = _reader(built["comc"]).pages[1].extract_text()
+    assert summary.startswith("Executive summary · November 2020")
+    assert "R 0 Red" in summary and "A 2 Amber" in summary and "G 8 Green" in summary
+    positions = {code: summary.index(code) for code in CODES}
+    # Exceptions first: the two Amber KVIs, then the one whose RAG changed (KVI-05 was Amber).
+    first = sorted(positions, key=positions.get)[:3]
+    assert first == ["KVI-01", "KVI-07", "KVI-05"]
+    assert "96\u00a0% (target 100\u00a0%)" in summary and "\u22124\u00a0points" in summary
+    assert "Red → Amber" in summary and "Olivia Ops" in summary
+    assert "16 Dec 2020: Final Q2 financial forecast position" in summary
+    links = [
+        a
+        for a in (o.get_object() for o in _reader(built["comc"]).pages[1].get("/Annots", []))
+        if a.get("/Subtype") == "/Link"
+    ]
+    assert len(links) >= len(CODES)  # each row links to its KVI page
+
+
+def test_kvi_pages_give_one_figures_table_and_the_register_reference(built):
+    pages = _pages(built["comc"])
+    kvi03 = next(p for p in pages if p.startswith("KVI-03 Effective communication"))
+    assert "Figures against target" not in kvi03  # one figures table, not two
+    assert "see its section p." in kvi03 and "from the register" not in kvi03
+    kvi05 = next(p for p in pages if p.startswith("KVI-05 Continuous improvement"))
+    assert "1.00" not in kvi05 and "3.00" not in kvi05  # counts print as integers
+    assert "7 in total" in kvi05
+
+
+def test_register_sections_list_the_demos_issues_breaches_and_communications(built):
+    text = "\n".join(_pages(built["comc"]))
+    for reference in ["ISS-2020-0011", "ISS-2020-0012", "BRE-2020-0003", "BRE-2020-0005"]:
+        assert reference in text, reference
+    for reference in ["COM-2020-0010", "COM-2020-0011", "COM-2020-0012"]:
+        assert reference in text, reference
+    assert "Customer contact details shown to another user" in text  # a breach's description
+    assert "Meter read rejections for IGT supply points" in text and "Olivia Ops" in text
+    assert "Open issues on the matrix" in text and "9.6/10" in text
+
+
+def test_no_heading_or_bookmark_is_repeated(built):
+    for pack in (built["comc"], built["pac"]):
+        titles = [o.title for o in _reader(pack).outline]
+        assert len(titles) == len(set(titles)), Counter(titles).most_common(2)
+    text = "\n".join(_pages(built["comc"]))
+    assert text.count("Issue register · November 2020") == 1
+    assert "Issue register – November 2020" not in text
+
+
+def test_the_pdf_is_tagged_with_its_metadata(built):
+    info = subprocess.run(
+        ["pdfinfo", built["comc"].file.path], capture_output=True, text=True, check=True
+    ).stdout
+    assert "Tagged:          yes" in info
+    reader = _reader(built["comc"])
+    meta = reader.metadata
+    assert meta.title == "Contract Management Committee pack, November 2020, version 1"
+    assert "Contract Management Committee" in meta.author
+    assert "Monthly RAG pack" in meta.subject
+    assert reader.trailer["/Root"]["/Lang"] == "en-GB"
+    assert [o.title for o in reader.outline][1] == "Executive summary · November 2020"
+
+
+def test_the_pac_pack_carries_its_own_sections_not_comcs_registers(built):
+    text = "\n".join(_pages(built["pac"]))
+    assert "Parties on improvement plans" in text and "Southern Energy Shipping plc" in text
+    assert "Issue register" not in text and "Data breaches" not in text
+    assert "Mandated: 18 Jan 2022" in text and "Not reported" not in text
+    assert "Review of parties on Performance Improvement Plans" in text
+
+
+def test_a_forced_pack_prints_unapproved_text_marked_on_its_page_and_in_every_footer(built):
+    forced = built["forced"]
+    unapproved = KVIUpdate.objects.current().get(kvi__code="KVI-01", month=DEC)
+    pages = _pages(forced)
+    page = next(p for p in pages if p.startswith("KVI-01 System availability"))
+    assert "NOT APPROVED" in page and unapproved.last_update.split("\n")[0] in page
+    assert all("Contains unapproved updates" in p for p in pages if p)
+    assert "Meeting brought forward" in pages[0]
+
+
+def test_a_list_longer_than_its_limit_prints_the_exceptions_and_attaches_every_row(built):
+    reader = _reader(built["forced"])
+    assert "issues-2020-12.csv" in reader.attachments
+    csv_text = reader.attachments["issues-2020-12.csv"][0].decode()
+    assert "ISS-2020-0011" in csv_text and "ISS-2020-0012" in csv_text
+    text = "\n".join(_pages(built["forced"]))
+    assert "This list prints 1 of 2 rows" in text
