@@ -5,11 +5,12 @@ NAVIGATION = (
     ("Issues & breaches", "issues:index", "issues"),
     ("Surveys", "surveys:index", "surveys"),
     ("Improvement plans", "plans:index", "plans"),
+    ("Meetings", "meetings:index", "meetings"),
 )
 
 
 def navigation(request):
-    """The four areas of the portal, with the one being viewed marked active."""
+    """The areas of the portal, with the one being viewed marked active."""
     match = getattr(request, "resolver_match", None)
     namespace = match.namespace if match else ""
     return {

@@ -20,6 +20,24 @@ ROLE_HOME = {
 #: Where a user of a party on a plan lands (they hold no role).
 PARTY_HOME = "plans:index"
 
+#: Apps may send some users elsewhere first (e.g. KVI owners to their updates): each provider
+#: takes the user and returns a URL name or None.
+_home_providers: list = []
+
+
+def register_home(provider) -> None:
+    """Ask `provider(user)` for a user's home before their role's (apps call it in ready())."""
+    if provider not in _home_providers:
+        _home_providers.append(provider)
+
+
+def home_for(user) -> str | None:
+    """The first URL name a registered provider gives for `user`, or None."""
+    for provider in _home_providers:
+        if name := provider(user):
+            return name
+    return None
+
 
 def sync_all_roles() -> None:
     """Grant every app's ROLE_PERMISSIONS (from its permissions.py) using the live registry."""

@@ -13,12 +13,14 @@ from django.views.generic import FormView
 
 from core import selectors
 from core.errors import ApplicationError
-from core.roles import PARTY_HOME, ROLE_HOME, user_roles
+from core.roles import PARTY_HOME, ROLE_HOME, home_for, user_roles
 
 
 def home(request: HttpRequest) -> HttpResponse:
     """Send each user to the page their role works from."""
     roles = user_roles(request.user)
+    if first := home_for(request.user):
+        return redirect(first)
     if request.user.is_superuser and not roles:
         return redirect("kvis:dashboard")
     for role in roles:

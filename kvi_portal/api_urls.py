@@ -14,6 +14,7 @@ from core import tokens
 from core.api import NotFoundView
 from issues import api as issues_api
 from kvis import api as kvis_api
+from meetings import api as meetings_api
 from performance_plans import api as plans_api
 from surveys import api as surveys_api
 
@@ -25,6 +26,9 @@ router.register("communications", issues_api.CommunicationViewSet, basename="com
 router.register("plans", plans_api.PlanViewSet, basename="plan")
 router.register("packs", kvis_api.PackViewSet, basename="pack")
 router.register("surveys/rounds", surveys_api.RoundViewSet, basename="survey-round")
+router.register("meetings", meetings_api.MeetingViewSet, basename="meeting")
+router.register("actions", meetings_api.ActionViewSet, basename="action")
+router.register("forward-plan", meetings_api.ForwardPlanItemViewSet, basename="forward-plan-item")
 
 for pattern in router.urls:
     pattern.callback.login_required = False

@@ -59,7 +59,7 @@ INSTALLED_APPS = [
 # Ours, in dependency order. core holds the shared records (organisations, committees, roles)
 # and imports none of the others; kvis imports only core; the registers plug into kvis'
 # registry. The demo loader visits them in this order.
-LOCAL_APPS = ["core", "kvis", "issues", "surveys", "performance_plans"]
+LOCAL_APPS = ["core", "kvis", "issues", "surveys", "performance_plans", "meetings"]
 # The project package last: it wires the apps together (seed_scale needs every app).
 INSTALLED_APPS += [*LOCAL_APPS, "kvi_portal"]
 
@@ -99,6 +99,7 @@ TEMPLATES = [
                 "django.contrib.auth.context_processors.auth",
                 "django.contrib.messages.context_processors.messages",
                 "core.context_processors.navigation",
+                "meetings.context_processors.notifications",
             ],
         },
     },
@@ -268,7 +269,12 @@ CELERY_BEAT_SCHEDULE = {
         "task": "issues.tasks.send_deadline_reminders",
         "schedule": crontab(minute="*/15"),
     },
-    # Runs every weekday morning; the task acts only on the month's 5th business day.
+    # Once a day: each reminder stage is sent once however often (or late) this runs.
+    "calendar-reminders": {
+        "task": "meetings.tasks.send_calendar_reminders",
+        "schedule": crontab(hour=7, minute=30),
+    },
+    # Runs every weekday morning; the task acts only on a committee's pack date.
     "monthly-packs": {
         "task": "kvis.tasks.request_monthly_packs",
         "schedule": crontab(hour=7, minute=0, day_of_week="mon-fri"),

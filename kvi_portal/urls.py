@@ -42,6 +42,7 @@ urlpatterns = [
     path("issues/", include("issues.urls")),
     path("surveys/", include("surveys.urls")),
     path("plans/", include("performance_plans.urls")),
+    path("meetings/", include("meetings.urls")),
     path("api/", include("kvi_portal.api_urls")),
     path("admin/", admin.site.urls),
 ]

@@ -106,12 +106,11 @@ class VersionForm(forms.Form):
 
 
 class ReturnForm(VersionForm):
-    """Return to draft: undoing an approval needs the approver's written reason."""
+    """Return to draft, with a reason: undoing an approval needs the approver's written reason;
+    for a submitted update it says what the owner should change (shown on their My updates)."""
 
     reason = forms.CharField(
-        label="Why is the approval being undone?",
-        required=False,
-        widget=forms.Textarea(attrs={"rows": 2}),
+        label="Reason", required=False, max_length=500, widget=forms.Textarea(attrs={"rows": 2})
     )
 
 

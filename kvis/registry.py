@@ -5,6 +5,7 @@ Register apps call these from their `AppConfig.ready()`:
 - `register_rule(key, label, provider)`: a measure whose kind is "register" names a rule key;
   its suggested RAG for a month comes from `provider(month) -> Suggestion`.
 - `register_pack_section(PackSection(...))`: a section of the monthly committee pack.
+- `register_pack_date(provider)`: when a committee's monthly pack is due, e.g. from its meeting.
 """
 
 from __future__ import annotations
@@ -89,3 +90,20 @@ def pack_sections(committee_code: str) -> list[PackSection]:
         (s for s in _pack_sections.values() if s.applies_to(committee_code)),
         key=lambda s: (s.order, s.key),
     )
+
+
+#: The answer of a pack-date provider for a committee without a meeting schedule.
+NO_PACK_DATE = object()
+PackDateProvider = Callable[[object, date], object]
+_pack_date: list[PackDateProvider] = []
+
+
+def register_pack_date(provider: PackDateProvider) -> None:
+    """Make `provider(committee, today)` say which month's pack a committee needs today: a
+    month, None (none today), or NO_PACK_DATE (no schedule: the 5th business day applies)."""
+    _pack_date[:] = [provider]
+
+
+def pack_month_due(committee, today: date):
+    """The registered provider's answer, or NO_PACK_DATE when no app schedules packs."""
+    return _pack_date[0](committee, today) if _pack_date else NO_PACK_DATE

@@ -247,7 +247,8 @@ def update_return_to_draft(
 ) -> KVIUpdate:
     """Submitted → draft (the owner withdraws it, or an approver sends it back), or approved →
     draft, which only an approver may do, with a written reason kept in the update's history;
-    the owner and the approver are then e-mailed. Approval is cleared."""
+    the owner and the approver are then e-mailed. Approval is cleared. The reason (what the
+    owner should change) is shown on the owner's My updates."""
     update = _workflow(update, version)
     undoing = update.status == UpdateStatus.APPROVED
     if undoing and not by.has_perm("kvis.approve_kviupdate"):
@@ -257,7 +258,8 @@ def update_return_to_draft(
     approver = update.approved_by
     apply_transition(update, "return_to_draft", message=NOT_RETURNABLE)
     update.approved_by = update.approved_at = None
-    _save(update, by, reason=f"Approval undone: {reason.strip()}" if undoing else None)
+    note = f"Approval undone: {reason.strip()}" if undoing else reason.strip() or None
+    _save(update, by, reason=note)
     if undoing:
         transaction.on_commit(lambda: _tell_approval_undone(update, by, approver, reason.strip()))
     return update

@@ -40,18 +40,25 @@ def build_pack(self, pack_id: int) -> str:
 
 @shared_task(name="kvis.tasks.request_monthly_packs", time_limit=120)
 def request_monthly_packs() -> list[str]:
-    """On the 5th business day of a month (closure days count as closed), build a draft of
-    last month's pack for every committee and tell the approvers; it never issues."""
+    """Build a draft of each committee's pack on its meeting's pack issue date; a committee
+    without a meeting for the month gets a draft of last month's pack on the 5th business day
+    (closure days count as closed). The approvers are told; it never issues."""
     from core.calendar import add_months, closed_days, localdate, nth_business_day
     from core.models import Committee
+    from kvis.registry import NO_PACK_DATE, pack_month_due
     from kvis.services import ApplicationError
 
     today = localdate()
-    if today != nth_business_day(today.replace(day=1), 5, closed_days([today.year])):
-        return []
-    month = add_months(today.replace(day=1), -1)
+    fifth_business_day = today == nth_business_day(
+        today.replace(day=1), 5, closed_days([today.year])
+    )
     requested = []
     for committee in Committee.objects.all():
+        month = pack_month_due(committee, today)
+        if month is NO_PACK_DATE:
+            month = add_months(today.replace(day=1), -1) if fifth_business_day else None
+        if month is None:
+            continue
         if committee.packs.filter(month=month).exists():
             continue
         try:

@@ -15,7 +15,7 @@ from pathlib import Path
 
 import grimp
 
-PACKAGES = ["core", "kvis", "issues", "surveys", "performance_plans", "kvi_portal"]
+PACKAGES = ["core", "kvis", "issues", "surveys", "performance_plans", "meetings", "kvi_portal"]
 
 
 def _is_shipped(module: str) -> bool:

@@ -106,6 +106,17 @@ GET = {
     "plans:chase_add": "403 403 200 200 403 403 302",
     "plans:escalation_add": "403 200 200 200 403 403 302",
     "plans:file": "200 200 200 200 200 403 302",
+    "meetings:index": "200 200 200 200 403 403 302",
+    # KVI owners' page: PAFA and Admin may write updates (they own none in the demo).
+    "meetings:my_updates": "403 200 200 200 403 403 302",
+    "meetings:my_update_preview": "403 405 405 405 403 403 302",
+    "meetings:forward_plan": "200 200 200 200 403 403 302",
+    # Everyone signed in has their own notifications list.
+    "meetings:notifications": "200 200 200 200 200 200 302",
+    "meetings:detail": "200 200 200 200 403 403 302",
+    "meetings:decision_add": "403 403 403 200 403 403 302",
+    "meetings:action_add": "403 403 403 200 403 403 302",
+    "meetings:action_complete": "403 405 405 405 403 403 302",
     "api-token": "405 405 405 405 405 405 405",
     # Logging a token out takes the token, not the session.
     "api-logout": "401 401 401 401 401 401 401",
@@ -135,6 +146,12 @@ GET = {
     "pack-issue": "405 405 405 405 403 403 401",
     "survey-round-list": "200 200 200 200 403 403 401",
     "survey-round-detail": "200 200 200 200 403 403 401",
+    "meeting-list": "200 200 200 200 403 403 401",
+    "meeting-detail": "200 200 200 200 403 403 401",
+    "action-list": "200 200 200 200 403 403 401",
+    "action-detail": "200 200 200 200 403 403 401",
+    "forward-plan-item-list": "200 200 200 200 403 403 401",
+    "forward-plan-item-detail": "200 200 200 200 403 403 401",
     "api-not-found": "404 404 404 404 404 404 401",
 }
 
@@ -205,7 +222,21 @@ def _url_arguments() -> dict:
         }
 
     review = Review.objects.filter(plan__party__short_name="NGS").first() or Review.objects.first()
+    from kvis.models import KVI, ForwardPlanItem
+    from meetings.models import Meeting
+
+    meeting = Meeting.objects.get(committee__code="CoMC", date=date(2020, 12, 16))
+    action = meeting.actions.first()
     return {
+        **{f"meetings:{n}": {"pk": meeting.pk} for n in ["detail", "decision_add", "action_add"]},
+        "meetings:action_complete": {"pk": meeting.pk, "action_pk": action.pk},
+        "meetings:my_update_preview": {
+            "meeting_pk": meeting.pk,
+            "kvi_pk": KVI.objects.get(code="KVI-07").pk,
+        },
+        "meeting-detail": {"pk": meeting.pk},
+        "action-detail": {"pk": action.pk},
+        "forward-plan-item-detail": {"pk": ForwardPlanItem.objects.first().pk},
         "kvis:pack_status": {"pk": pack.pk},
         "kvis:pack_pdf": {"pk": pack.pk},
         "kvis:pack_issue": {"pk": pack.pk},
