@@ -32,7 +32,6 @@ from core.api import (
     RolePermission,
     VersionedRetrieveMixin,
     expected_version,
-    month_string,
     required_month,
     with_etag,
 )
@@ -40,18 +39,18 @@ from issues import importers, selectors, services
 from issues.filters import BreachFilter, CommunicationFilter, IssueFilter
 from issues.models import (
     IssueAction,
-    Severity,
 )
 from issues.serializers import (
     CHECKLIST_FIELDS,
     BreachCreateSerializer,
-    BreachMonthSerializer,
+    BreachMonthlySerializer,
     BreachPatchSerializer,
     BreachSerializer,
     CommunicationCreateSerializer,
-    CommunicationMonthSerializer,
+    CommunicationMonthlySerializer,
     CommunicationSerializer,
     IssueCreateSerializer,
+    IssueMonthlySerializer,
     IssuePatchSerializer,
     IssueSerializer,
 )
@@ -111,6 +110,17 @@ class IssueViewSet(
         # Actions by due time only: their default ordering ("issue", …) would join the issues.
         actions = Prefetch("actions", IssueAction.objects.order_by("due_at", "id"))
         return selectors.issue_list().prefetch_related(actions).order_by("-identified_at", "id")
+
+    @extend_schema(
+        summary="A month's issue figures (new by band, scored, open, overdue), now and as issued",
+        parameters=[MONTH_PARAMETER],
+        responses={200: IssueMonthlySerializer},
+    )
+    @action(detail=False, methods=["get"], filter_backends=[], pagination_class=None)
+    def monthly(self, request):
+        month = required_month(request)
+        figures = selectors.with_as_issued("issues", month, selectors.issue_month_figures(month))
+        return Response(IssueMonthlySerializer(figures).data)
 
     @extend_schema(
         summary="Record an issue; it is scored and its required actions scheduled",
@@ -253,36 +263,18 @@ class BreachViewSet(
         return with_etag(Response(self.get_serializer(breach).data), breach.version)
 
     @extend_schema(
-        summary="A month's breaches by severity and the suggested RAG",
+        summary="A month's breaches by severity and the suggested RAG, now and as issued",
         parameters=[MONTH_PARAMETER],
-        responses={200: BreachMonthSerializer},
+        responses={200: BreachMonthlySerializer},
     )
     @action(detail=False, methods=["get"], filter_backends=[], pagination_class=None)
     def monthly(self, request):
         month = required_month(request)
-        figures = selectors.breach_month(month)
-        counts = {s: 0 for s in Severity.values}
-        for clock in figures["clocks"]:
-            counts[clock.breach.severity] += 1
-        return Response(
-            BreachMonthSerializer(
-                {
-                    "month": month_string(month),
-                    "counts": counts,
-                    "deadlines_missed": figures["deadlines_missed"],
-                    "rag": figures["suggestion"].rag.value,
-                    "explanation": figures["suggestion"].explanation,
-                    "policy_version": figures["policy_version"],
-                }
-            ).data
-        )
+        figures = selectors.with_as_issued("breaches", month, selectors.breach_month_figures(month))
+        return Response(BreachMonthlySerializer(figures).data)
 
 
 # --- Communications -------------------------------------------------------------------------
-
-
-def _snake(words: str) -> str:
-    return words.lower().replace(" ", "_")
 
 
 @extend_schema_view(
@@ -337,28 +329,17 @@ class CommunicationViewSet(
         )
 
     @extend_schema(
-        summary="A month's mean score, change, KVI-year-to-date mean and class",
+        summary="A month's mean score, change, KVI-year-to-date mean and class, now and as issued",
         parameters=[MONTH_PARAMETER],
-        responses={200: CommunicationMonthSerializer},
+        responses={200: CommunicationMonthlySerializer},
     )
     @action(detail=False, methods=["get"], filter_backends=[], pagination_class=None)
     def monthly(self, request):
         month = required_month(request)
-        figures = selectors.comms_month(month)
-        return Response(
-            CommunicationMonthSerializer(
-                {
-                    "month": month_string(month),
-                    "count": figures["count"],
-                    "mean": figures["mean"],
-                    "change": figures["change"],
-                    "year_to_date_mean": figures["ytd_mean"],
-                    "class": _snake(figures["class"]),
-                    "rag": figures["suggestion"].rag.value,
-                    "explanation": figures["suggestion"].explanation,
-                }
-            ).data
+        figures = selectors.with_as_issued(
+            "communications", month, selectors.comms_month_figures(month)
         )
+        return Response(CommunicationMonthlySerializer(figures).data)
 
 
 def _valid(serializer_class, data) -> dict:

@@ -7,7 +7,12 @@ class IssuesConfig(AppConfig):
 
     def ready(self) -> None:
         from issues import pack, selectors
-        from kvis.registry import PackSection, register_pack_section, register_rule
+        from kvis.registry import (
+            PackSection,
+            register_late_entries,
+            register_pack_section,
+            register_rule,
+        )
 
         register_rule(
             "issues.breaches_monthly",
@@ -24,11 +29,12 @@ class IssuesConfig(AppConfig):
             "Issue resolution: new issues scored, required actions on time",
             selectors.issue_resolution_suggestion,
         )
-        for key, title, context, order, rule_key in (
+        for key, title, context, figures, order, rule_key in (
             (
                 "issues.register_summary",
                 "Issue register",
                 pack.issue_register_context,
+                selectors.pack_register_figures,
                 40,
                 "issues.issue_resolution",
             ),
@@ -36,6 +42,7 @@ class IssuesConfig(AppConfig):
                 "issues.breaches",
                 "Data breaches",
                 pack.breaches_context,
+                selectors.pack_breach_figures,
                 41,
                 "issues.breaches_monthly",
             ),
@@ -43,6 +50,7 @@ class IssuesConfig(AppConfig):
                 "issues.communications",
                 "Communications",
                 pack.communications_context,
+                selectors.pack_comms_figures,
                 42,
                 "issues.communications_monthly",
             ),
@@ -53,7 +61,9 @@ class IssuesConfig(AppConfig):
                     title=title,
                     template_name=f"issues/pack/{key.split('.', 1)[1]}.html",
                     context=context,
+                    figures=figures,
                     order=order,
                     rule_keys=(rule_key,),
                 )
             )
+        register_late_entries("issues.registers", selectors.late_entries_before)

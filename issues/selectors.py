@@ -28,7 +28,9 @@ from issues.models import (
     Severity,
     month_bounds,
 )
-from kvis.rules import Suggestion
+from kvis import late
+from kvis.late import LateEntry
+from kvis.rules import Rag, Suggestion
 
 
 def matrix_current() -> ScoringMatrix:
@@ -309,3 +311,220 @@ def communications_monthly_suggestion(month: date) -> Suggestion:
 def issue_resolution_suggestion(month: date) -> Suggestion:
     """The issue-resolution KVI's suggestion for a month."""
     return issue_month(month)["suggestion"]
+
+
+# --- Figures as issued and late entries ------------------------------------------------------
+
+#: The pack section whose snapshot figures are each register's month "as issued".
+SECTION_KEYS = {
+    "issues": "issues.register_summary",
+    "breaches": "issues.breaches",
+    "communications": "issues.communications",
+}
+
+
+def _number(value: Decimal | None) -> float | None:
+    return None if value is None else float(value)
+
+
+def breach_month_figures(month: date, now: datetime | None = None) -> dict:
+    """A month's breach figures as the API and a pack's snapshot carry them (JSON)."""
+    figures = breach_month(month, now=now)
+    counts = {s: 0 for s in Severity.values}
+    for clock in figures["clocks"]:
+        counts[clock.breach.severity] += 1
+    return {
+        "month": f"{month:%Y-%m}",
+        "counts": counts,
+        "deadlines_missed": figures["deadlines_missed"],
+        "rag": figures["suggestion"].rag.value,
+        "explanation": figures["suggestion"].explanation,
+        "policy_version": figures["policy_version"],
+    }
+
+
+def comms_month_figures(month: date) -> dict:
+    """A month's communication figures as the API and a pack's snapshot carry them (JSON)."""
+    figures = comms_month(month)
+    return {
+        "month": f"{month:%Y-%m}",
+        "count": figures["count"],
+        "mean": _number(figures["mean"]),
+        "change": _number(figures["change"]),
+        "year_to_date_mean": _number(figures["ytd_mean"]),
+        "class": figures["class"].lower().replace(" ", "_"),
+        "rag": figures["suggestion"].rag.value,
+        "explanation": figures["suggestion"].explanation,
+    }
+
+
+def issue_month_figures(month: date) -> dict:
+    """A month's issue-register figures as the API and a pack's snapshot carry them (JSON)."""
+    figures = issue_month(month)
+    return {
+        "month": f"{month:%Y-%m}",
+        "new_count": figures["new_count"],
+        "unscored": figures["unscored"],
+        "by_band": dict(figures["by_band"]),
+        "identified_by_provider_pct": _number(figures["identified_by_provider_pct"]),
+        "aq_count": figures["aq_count"],
+        "aq_by_provider_pct": _number(figures["aq_by_provider_pct"]),
+        "open_count": figures["open_count"],
+        "overdue_count": figures["overdue_count"],
+        "rag": figures["suggestion"].rag.value,
+        "explanation": figures["suggestion"].explanation,
+    }
+
+
+def pack_register_figures(committee, month: date) -> dict:
+    """The issue register's figures a pack prints, for its snapshot."""
+    return issue_month_figures(month)
+
+
+def pack_breach_figures(committee, month: date) -> dict:
+    """The breach figures a pack prints (clocks read at the month's end), for its snapshot."""
+    return breach_month_figures(month, now=_as_of(month))
+
+
+def pack_comms_figures(committee, month: date) -> dict:
+    """The communication figures a pack prints, for its snapshot."""
+    return comms_month_figures(month)
+
+
+def _late(model, moment_field: str, month: date) -> QuerySet:
+    start, end = month_bounds(month)
+    return (
+        model.objects.filter(recorded_after_issue__isnull=False)
+        .filter(**{f"{moment_field}__gte": start, f"{moment_field}__lt": end})
+        .select_related("recorded_after_issue__committee")
+        .order_by("recorded_after_issue_at", "reference")
+    )
+
+
+#: Each register's model and the moment that dates a record into a month.
+REGISTERS = {"issues": (Issue, "identified_at"), "breaches": (Breach, "identified_at")}
+REGISTERS["communications"] = (Communication, "sent_at")
+
+
+def late_entries(register: str, month: date) -> list:
+    """The register's records of `month` added or corrected after the month was issued."""
+    model, moment = REGISTERS[register]
+    return list(_late(model, moment, month))
+
+
+def with_as_issued(register: str, month: date, current: dict) -> dict:
+    """The month's current figures, those printed in the pack the month was first issued in
+    (None until it is; `pack` its id) and the references of the late entries."""
+    found = late.figures_as_issued(month, SECTION_KEYS[register])
+    return {
+        **current,
+        "as_issued": {**found[1], "pack": found[0].pk} if found else None,
+        "late_entries": [r.reference for r in late_entries(register, month)],
+    }
+
+
+#: The figures the month's page compares, as issued and now: (key in the figures, label).
+COMPARED = {
+    "issues": [
+        ("new_count", "New issues"),
+        ("unscored", "Not scored"),
+        ("open_count", "Open at the month's end"),
+        ("overdue_count", "Overdue actions and tasks"),
+        ("rag", "Suggested RAG"),
+    ],
+    "breaches": [
+        ("critical_high", "Critical/High"),
+        ("medium", "Medium"),
+        ("low", "Low"),
+        ("deadlines_missed", "Deadlines missed"),
+        ("rag", "Suggested RAG"),
+    ],
+    "communications": [
+        ("count", "Communications"),
+        ("mean", "Mean score"),
+        ("rag", "Suggested RAG"),
+    ],
+}
+TITLES = {"issues": "Issue register", "breaches": "Data breaches"}
+TITLES["communications"] = "Communications"
+
+
+def _flat(figures: dict) -> dict:
+    """Figures as the month's page compares them: RAG by its label, breach counts by row."""
+    if not figures:
+        return {}
+    figures = {**figures, "rag": Rag(figures["rag"]).label}
+    counts = figures.get("counts")
+    if counts is None:
+        return figures
+    return {
+        **figures,
+        "critical_high": counts.get(Severity.CRITICAL, 0) + counts.get(Severity.HIGH, 0),
+        "medium": counts.get(Severity.MEDIUM, 0),
+        "low": counts.get(Severity.LOW, 0),
+    }
+
+
+def register_month(month: date) -> dict:
+    """The month's page: whether the month is issued and, per register, its figures as
+    issued beside the current ones (the pack they were printed in) and the late entries."""
+    current = {
+        "issues": issue_month_figures(month),
+        "breaches": breach_month_figures(month),
+        "communications": comms_month_figures(month),
+    }
+    registers = []
+    for key, section in SECTION_KEYS.items():
+        found = late.figures_as_issued(month, section)
+        issued, now = _flat(found[1]) if found else {}, _flat(current[key])
+        registers.append(
+            {
+                "key": key,
+                "title": TITLES[key],
+                "pack": found[0] if found else None,
+                "rows": [
+                    {
+                        "label": label,
+                        "as_issued": issued.get(name),
+                        "current": now.get(name),
+                        "differs": issued.get(name) != now.get(name),
+                    }
+                    for name, label in COMPARED[key]
+                ],
+                "late_entries": late_entries(key, month),
+            }
+        )
+    return {"issued": any(r["pack"] for r in registers), "registers": registers}
+
+
+def _late_entry(record, kind: str, moment: datetime, summary: str) -> LateEntry:
+    return LateEntry(
+        reference=record.reference,
+        kind=kind,
+        month=local_day(moment).replace(day=1),
+        recorded_at=record.recorded_after_issue_at,
+        pack=str(record.recorded_after_issue),
+        summary=summary,
+        change=late.change_kind(record),
+    )
+
+
+def late_entries_before(before: date) -> list[LateEntry]:
+    """Late entries of the registers for months before `before` (for the packs' "Changes to
+    months already reported")."""
+    start = month_bounds(before)[0]
+    marked = {"recorded_after_issue__isnull": False}
+    related = "recorded_after_issue__committee"
+    entries = [
+        _late_entry(i, "Issue", i.identified_at, f"{i.title} ({i.band or 'not scored'})")
+        for i in Issue.objects.filter(**marked, identified_at__lt=start).select_related(related)
+    ]
+    entries += [
+        _late_entry(b, "Breach", b.identified_at, f"{b.get_severity_display()}: {b.description}")
+        for b in Breach.objects.filter(**marked, identified_at__lt=start).select_related(related)
+    ]
+    entries += [
+        _late_entry(c, "Communication", c.sent_at, f"{c.subject} ({c.quality_score}/10)")
+        for c in Communication.objects.filter(**marked, sent_at__lt=start).select_related(related)
+    ]
+    return entries

@@ -229,6 +229,48 @@ class BreachMonthSerializer(serializers.Serializer):
     policy_version = serializers.IntegerField()
 
 
+class IssueMonthSerializer(serializers.Serializer):
+    month = serializers.CharField(help_text="YYYY-MM")
+    new_count = serializers.IntegerField(help_text="Issues identified in the month.")
+    unscored = serializers.IntegerField(help_text="Of those, not scored yet.")
+    by_band = serializers.DictField(
+        child=serializers.IntegerField(), help_text="New issues by band name."
+    )
+    identified_by_provider_pct = serializers.FloatField(allow_null=True)
+    aq_count = serializers.IntegerField(help_text="New AQ defects.")
+    aq_by_provider_pct = serializers.FloatField(allow_null=True)
+    open_count = serializers.IntegerField(help_text="Issues open at the month's end.")
+    overdue_count = serializers.IntegerField(help_text="Required actions and tasks overdue.")
+    rag = serializers.ChoiceField(choices=RagChoices.choices)
+    explanation = serializers.CharField()
+
+
+def monthly_with_as_issued(figures: type[serializers.Serializer]) -> type:
+    """The monthly response: `figures` as they are now, `as_issued` (the same figures as
+    printed in the pack the month was first issued in, with `pack` its id; null until the
+    month is issued) and `late_entries` (references recorded after issue)."""
+    name = figures.__name__.removesuffix("MonthSerializer")
+    as_issued = type(
+        f"{name}AsIssuedSerializer",
+        (figures,),
+        {"pack": serializers.IntegerField(help_text="The issued pack these figures come from.")},
+    )
+    return type(
+        f"{name}MonthlySerializer",
+        (figures,),
+        {
+            "as_issued": as_issued(
+                allow_null=True,
+                help_text="As printed in the pack the month was first issued in; null until then.",
+            ),
+            "late_entries": serializers.ListField(
+                child=serializers.CharField(),
+                help_text="References of the month's records added or corrected after issue.",
+            ),
+        },
+    )
+
+
 # --- Communications -------------------------------------------------------------------------
 
 CHECKLIST_FIELDS = [name for name, _ in CHECKLIST]
@@ -316,3 +358,8 @@ class CommunicationMonthSerializer(serializers.Serializer):
             help_text="The month's expectation class; empty when nothing was scored.",
         )
         return fields
+
+
+IssueMonthlySerializer = monthly_with_as_issued(IssueMonthSerializer)
+BreachMonthlySerializer = monthly_with_as_issued(BreachMonthSerializer)
+CommunicationMonthlySerializer = monthly_with_as_issued(CommunicationMonthSerializer)

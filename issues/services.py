@@ -25,6 +25,7 @@ from issues.models import (
     RectificationTask,
     is_scored,
 )
+from kvis import late
 
 UNKNOWN_CUSTOMER = "Unknown customer: {ids}."
 RESCORE_NEEDS_REASON = "Re-scoring an issue needs a reason; it is recorded in the audit trail."
@@ -90,6 +91,12 @@ def _update(instance, *, version: int | None, data: dict, by=None, related: dict
     return instance
 
 
+def _mark_if_edited_late(instance, version_before: int, moment: datetime) -> None:
+    """An edit that changed a record of an issued month marks it corrected after issue."""
+    if instance.version != version_before:
+        late.save_mark_if_late(instance, calendar.local_day(moment))
+
+
 # --- Issues ---------------------------------------------------------------------------------
 
 
@@ -123,6 +130,7 @@ def issue_create(
         mprns_affected=mprns_affected,
         internal_notes=internal_notes,
     )
+    late.mark_recorded_after_issue(issue, calendar.local_day(identified_at))
     references.create_with_reference(issue, "ISS", calendar.local_day(identified_at).year)
     issue.affected_customers.set(customers)
     if impact is not None or financial is not None:
@@ -136,11 +144,12 @@ def issue_update(
 ) -> Issue:
     """Change an issue's details (not its score or status: those have their own actions)."""
     customers = None if affected_customers is None else _customers(affected_customers)
-    before = issue.identified_at
+    before, version_before = issue.identified_at, issue.version
     _update(issue, version=version, data=fields, by=by, related={"affected_customers": customers})
     if issue.score is not None and issue.identified_at != before:
         bands = selectors.matrix_current().band_rules()
         _schedule_actions(issue, rules.band_for(issue.score, bands))
+    _mark_if_edited_late(issue, version_before, issue.identified_at)
     return issue
 
 
@@ -186,6 +195,9 @@ def issue_score(
         scored_at=at or timezone.now(),
     )
     _schedule_actions(issue, band)
+    # A scoring changes the month's figures: late when the month is issued (a new issue
+    # dated into it was marked already; marking it again changes nothing).
+    late.save_mark_if_late(issue, calendar.local_day(issue.identified_at))
     return issue
 
 
@@ -324,6 +336,7 @@ def breach_create(
         actions=actions,
         **_clocks(identified_at, severity),
     )
+    late.mark_recorded_after_issue(breach, calendar.local_day(identified_at))
     references.create_with_reference(breach, "BRE", calendar.local_day(identified_at).year)
     breach.customers_impacted.set(customers)
     return breach
@@ -342,7 +355,10 @@ def breach_update(
         _require_moment(identified_at, "Identified at")
         fields = {**fields, **_clocks(identified_at, severity)}
     related = {"customers_impacted": customers}
-    return _update(breach, version=version, data=fields, by=by, related=related)
+    version_before = breach.version
+    breach = _update(breach, version=version, data=fields, by=by, related=related)
+    _mark_if_edited_late(breach, version_before, breach.identified_at)
+    return breach
 
 
 # --- Communications -------------------------------------------------------------------------
@@ -374,6 +390,7 @@ def communication_create(
         distribution_lists=distribution_lists,
         **checklist,
     )
+    late.mark_recorded_after_issue(comm, calendar.local_day(sent_at))
     references.create_with_reference(comm, "COM", calendar.local_day(sent_at).year)
     comm.recipients.set(customers)
     comm.issues.set(list(issues))
@@ -395,4 +412,7 @@ def communication_update(
     """Change a communication, refusing a stale edit."""
     customers = None if recipients is None else _customers(recipients)
     related = {"recipients": customers, "issues": issues, "breaches": breaches}
-    return _update(communication, version=version, data=fields, by=by, related=related)
+    version_before = communication.version
+    communication = _update(communication, version=version, data=fields, by=by, related=related)
+    _mark_if_edited_late(communication, version_before, communication.sent_at)
+    return communication

@@ -27,8 +27,8 @@ ISSUE_NEEDS_APPROVER = "Only an approver can issue a pack."
 NOT_A_DRAFT = "{pack} is already issued: issue a draft."
 DRAFT_NOT_READY = "{pack} is {status}: only a ready draft can be issued."
 DRAFT_OUT_OF_DATE = (
-    "Approved updates changed since {pack} was built: preview the pack again and issue the "
-    "new draft, so that the committee gets what you read."
+    "Approved updates or late entries changed since {pack} was built: preview the pack again "
+    "and issue the new draft, so that the committee gets what you read."
 )
 CANNOT_ISSUE = "The {committee} cycle for {month:%B %Y} is {state}: it cannot be issued now."
 
@@ -61,7 +61,7 @@ def _month_revisions(inputs: dict, month: date) -> dict[str, tuple[int, int, int
 
 def pack_changes(previous: Pack, inputs: dict) -> list[str]:
     """What a new issued version changes since `previous`: the KVIs whose approved update
-    for the month changed, was added or was withdrawn."""
+    for the month changed, was added or was withdrawn, and the month's new late entries."""
     before = _month_revisions(previous.inputs, previous.month)
     after = _month_revisions(inputs, previous.month)
     changes = []
@@ -73,6 +73,8 @@ def pack_changes(previous: Pack, inputs: dict) -> list[str]:
         elif before[code] != after[code]:
             revision = after[code][1]
             changes.append(f"{code}: approved update changed (revision {revision})")
+    known = set(previous.inputs.get("late_entries", []))
+    changes += [entry for entry in inputs.get("late_entries", []) if entry not in known]
     return changes
 
 

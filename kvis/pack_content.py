@@ -20,7 +20,7 @@ from django.conf import settings
 from django.template.loader import render_to_string
 
 from core.calendar import add_months, first_of_month, kvi_year_months, kvi_year_start, months_ending
-from kvis import registry, selectors
+from kvis import late, registry, selectors
 from kvis.charts import trend_png
 from kvis.models import KVI, ForwardPlanItem, KVIUpdate, Measure, MeasureKind, MeasureResult
 from kvis.pack_sections import sections_for
@@ -313,11 +313,16 @@ def _csv(appendix: dict) -> str:
     return out.getvalue()
 
 
-def register_sections(committee, month: date, appendices: list[dict]) -> list[dict]:
+def register_sections(
+    committee, month: date, appendices: list[dict], figures: dict | None = None
+) -> list[dict]:
     """The register sections this committee's pack carries, rendered, in order; a section's
-    full list (when it prints only the exceptions) is added to `appendices` as CSV."""
+    full list (when it prints only the exceptions) is added to `appendices` as CSV, and its
+    figures (JSON, kept in the snapshot: the month "as issued") to `figures`."""
     rendered = []
     for section in sections_for(committee):
+        if figures is not None and section.figures is not None:
+            figures[section.key] = section.figures(committee, month)
         context = {"committee": committee, "month": month, **section.context(committee, month)}
         if context.get("appendix"):
             text = _csv(context["appendix"])
@@ -339,7 +344,8 @@ def pack_context(pack, kvis: list[KVI]) -> dict:
     """Everything the pack prints, read from the revisions pinned in `pack.inputs`."""
     committee, month = pack.committee, pack.month
     appendices: list[dict] = []
-    sections = register_sections(committee, month, appendices)
+    section_figures: dict = {}
+    sections = register_sections(committee, month, appendices, section_figures)
     return {
         "pack": pack,
         "committee": committee,
@@ -347,6 +353,8 @@ def pack_context(pack, kvis: list[KVI]) -> dict:
         "months": months_ending(month, CHART_MONTHS),
         **summary_and_pages(pack, kvis, [s["key"] for s in sections]),
         "sections": sections,
+        "section_figures": section_figures,
+        "changes_to_reported": late.pack_changes_to_reported(committee, month),
         "appendices": appendices,
         "decisions": decisions_due(committee, month),
         "forward_plan": ForwardPlanItem.objects.filter(

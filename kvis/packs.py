@@ -26,7 +26,7 @@ from django_fsm import can_proceed
 from core.calendar import first_of_month, localdate, months_ending
 from core.models import Committee
 from core.transitions import apply_transition
-from kvis import pack_content, registry, snapshots
+from kvis import late, pack_content, registry, snapshots
 from kvis.models import (
     KVI,
     KVIUpdate,
@@ -171,7 +171,8 @@ def pack_context(pack: Pack) -> dict:
 
 
 def pin_inputs(pack: Pack) -> dict:
-    """The approved current revisions the pack is built from, as ids and versions."""
+    """The approved current revisions the pack is built from, as ids and versions, and the
+    month's late entries."""
     kvis = committee_kvis(pack.committee, pack.month)
     updates = (
         KVIUpdate.objects.current()
@@ -179,10 +180,15 @@ def pin_inputs(pack: Pack) -> dict:
         .filter(status=UpdateStatus.APPROVED)
         .order_by("kvi_id", "month")
     )
-    return {
+    inputs = {
         "update_ids": [u.pk for u in updates],
         "update_versions": {str(u.pk): u.version for u in updates},
     }
+    # Late entries of the month make a re-issue differ (the key only when there are some, so
+    # versions pinned before late entries existed still compare equal).
+    if late_entries := late.late_entry_inputs(pack.month):
+        inputs["late_entries"] = late_entries
+    return inputs
 
 
 def render_pack(pack: Pack, built_at) -> tuple[bytes, int, dict]:

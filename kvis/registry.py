@@ -6,11 +6,13 @@ Register apps call these from their `AppConfig.ready()`:
   its suggested RAG for a month comes from `provider(month) -> Suggestion`.
 - `register_pack_section(PackSection(...))`: a section of the monthly committee pack.
 - `register_pack_date(provider)`: when a committee's monthly pack is due, e.g. from its meeting.
+- `register_late_entries(key, provider)`: `provider(before) -> [kvis.late.LateEntry]`, the
+  app's records of months before `before` marked recorded after issue.
 """
 
 from __future__ import annotations
 
-from collections.abc import Callable
+from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
 from datetime import date
 
@@ -51,7 +53,8 @@ class PackSection:
     `context(committee, month)` returns a dict for `template_name`; `committees` limits the
     section to committee codes (empty: every committee); `order` places it in the pack;
     `rule_keys` names the register rules whose figures the section shows, so a KVI page can
-    refer to it.
+    refer to it. `figures(committee, month)`, when given, returns the section's figures as
+    JSON: the pack's snapshot keeps them, and they are the month's figures "as issued" afterwards.
     """
 
     key: str
@@ -61,6 +64,7 @@ class PackSection:
     order: int = 100
     committees: tuple[str, ...] = field(default_factory=tuple)
     rule_keys: tuple[str, ...] = field(default_factory=tuple)
+    figures: Callable | None = None
 
     def applies_to(self, committee_code: str) -> bool:
         return not self.committees or committee_code in self.committees
@@ -107,3 +111,18 @@ def register_pack_date(provider: PackDateProvider) -> None:
 def pack_month_due(committee, today: date):
     """The registered provider's answer, or NO_PACK_DATE when no app schedules packs."""
     return _pack_date[0](committee, today) if _pack_date else NO_PACK_DATE
+
+
+LateEntryProvider = Callable[[date], Iterable]
+_late_entry_providers: dict[str, LateEntryProvider] = {}
+
+
+def register_late_entries(key: str, provider: LateEntryProvider) -> None:
+    """Add (or replace) a source of late entries for the packs' "Changes to months already
+    reported"."""
+    _late_entry_providers[key] = provider
+
+
+def late_entry_providers() -> list[LateEntryProvider]:
+    """Every registered source of late entries, by key."""
+    return [_late_entry_providers[key] for key in sorted(_late_entry_providers)]

@@ -1,7 +1,8 @@
 """Frozen inputs: what a pack printed, stored with it, and its PDF rebuilt from that alone.
 
 A pack's snapshot holds the build time (the PDF's creation date), the rendered document and
-the figures it printed (each KVI's reported RAG for the month). Rebuilding from the snapshot
+the figures it printed (each KVI's reported RAG for the month, each register section's figures,
+the changes to months already reported). Rebuilding from the snapshot
 reads nothing else, so it gives the same bytes after late entries and corrections.
 """
 
@@ -56,6 +57,8 @@ def snapshot_of(*, html: str, built_at: datetime, context: dict) -> dict:
                 for page in context["pages"]
             },
             "month": f"{month:%Y-%m}",
+            "sections": context.get("section_figures", {}),
+            "changes_to_reported": [e.as_json() for e in context.get("changes_to_reported", [])],
         },
         "html": html,
         "appendices": [{"name": a["name"], "csv": a["csv"]} for a in context["appendices"]],

@@ -20,7 +20,7 @@ from django.core.files.base import ContentFile
 from django.db import transaction
 from django.utils import timezone
 
-from core.calendar import closed_days
+from core.calendar import closed_days, end_of_day, localdate
 from core.models import Committee, Organisation
 from performance_plans import rules, services
 from performance_plans.models import (
@@ -282,3 +282,31 @@ def load(stdout=None) -> None:
     pac = Committee.objects.get(code="PAC")
     _ngs_plan(pafa, pac)
     _ses_plan(pafa, pac)
+    _date_history_when_it_happened()
+
+
+#: The dates a plan's record reaches, in the order a plan reaches them.
+_PLAN_DATES = (
+    "mandated_on",
+    "meeting_held_on",
+    "signed_for_party_on",
+    "notified_on",
+    "reviews_start_on",
+    "closed_on",
+)
+
+
+def _date_history_when_it_happened() -> None:
+    """The demo records its plans today, as of dates in the past; packs read plans as they
+    stood at a month's end (from their history), so each history row is dated on the latest
+    plan date it carries (a review's on the day it was held), as if the PAFA had recorded it
+    then. Rows already dated before today are left alone: the load stays idempotent."""
+    from performance_plans.models import Plan, Review
+
+    today = localdate()
+    for model, fields in ((Plan, _PLAN_DATES), (Review, ("held_on",))):
+        for row in model.history.filter(history_date__date__gte=today):
+            days = [getattr(row, f) for f in fields if getattr(row, f, None)]
+            if days and max(days) < today:
+                row.history_date = end_of_day(max(days)) - timedelta(hours=6)
+                row.save(update_fields=["history_date"])

@@ -4,15 +4,16 @@ escalations of the month; and the final documentation of the plans closed in the
 
 from __future__ import annotations
 
-from datetime import date
+from collections import defaultdict
+from datetime import date, datetime
 
-from django.db.models import Prefetch
+from django.utils import timezone
 
-from core.calendar import add_months, first_of_month
+from core.calendar import add_months, end_of_day, first_of_month, local_day, month_end
+from core.models import Organisation
 from kvis.rules import Rag
-from performance_plans.models import Action, Chase, Escalation, Plan
+from performance_plans.models import Action, Chase, Escalation, Plan, Review
 from performance_plans.rules import Step
-from performance_plans.selectors import _latest_held_review_rag
 
 #: (label, field) of the dates a plan reaches its steps, in order.
 STEP_DATES = [
@@ -30,30 +31,61 @@ def _status(plan: Plan) -> str:
     return "Open"
 
 
+def _month_end_moment(month: date) -> datetime:
+    """The last instant of `month` in London (or now, for a month not ended yet)."""
+    return min(end_of_day(month_end(month)), timezone.now())
+
+
+def plans_as_of(moment: datetime) -> list[Plan]:
+    """The plans as they stood at `moment`, from their history (a plan recorded later is
+    not there), ordered by party name."""
+    plans = list(Plan.history.as_of(moment))
+    parties = Organisation.objects.in_bulk({p.party_id for p in plans})
+    for plan in plans:
+        plan.party = parties[plan.party_id]
+    return sorted(plans, key=lambda p: (p.party.name, p.pk))
+
+
+def _latest_held_rags_as_of(moment: datetime, plans: list[Plan]) -> dict[int, str]:
+    """Plan id → RAG of its latest review held by `moment`, as the review stood then."""
+    day, ids = local_day(moment), {p.pk for p in plans}
+    latest: dict[int, tuple] = {}
+    for review in Review.history.as_of(moment):
+        if review.plan_id not in ids or review.held_on is None or review.held_on > day:
+            continue
+        key = (review.held_on, review.pk)
+        if review.plan_id not in latest or key > latest[review.plan_id][0]:
+            latest[review.plan_id] = (key, review.plan_rag)
+    return {plan_id: rag for plan_id, (_, rag) in latest.items()}
+
+
+def _by_plan(queryset) -> dict[int, list]:
+    rows = defaultdict(list)
+    for row in queryset:
+        rows[row.plan_id].append(row)
+    return rows
+
+
 def parties_context(committee, month: date) -> dict:
-    """Every party on an open plan with step, step dates, status, RAG, next review, actions
-    not yet complete (next due first), and the month's chases and escalations."""
+    """Every party on an open plan at the end of `month`, with its step, step dates, status,
+    RAG and next review as they stood then (from the plans' and reviews' history), actions
+    not yet complete (next due first), and the month's chases and escalations; and the final
+    documentation of the plans closed in `month`."""
     month = first_of_month(month)
     next_month = add_months(month, 1)
-    plans = (
-        Plan.objects.select_related("party")
-        .annotate(latest_rag=_latest_held_review_rag())
-        .prefetch_related(
-            Prefetch(
-                "actions",
-                Action.objects.filter(percent_complete__lt=100).order_by("due_on"),
-                to_attr="open_actions",
-            ),
-            Prefetch(
-                "chases",
-                Chase.objects.filter(chased_on__gte=month, chased_on__lt=next_month),
-                to_attr="month_chases",
-            ),
-            Prefetch(
-                "escalations",
-                Escalation.objects.filter(escalated_on__gte=month, escalated_on__lt=next_month),
-                to_attr="month_escalations",
-            ),
+    moment = _month_end_moment(month)
+    plans = plans_as_of(moment)
+    rags = _latest_held_rags_as_of(moment, plans)
+    ids = [p.pk for p in plans]
+    actions = _by_plan(
+        Action.objects.filter(plan__in=ids, percent_complete__lt=100).order_by("due_on")
+    )
+    chases = _by_plan(
+        Chase.objects.filter(plan__in=ids, chased_on__gte=month, chased_on__lt=next_month)
+    )
+    escalations = _by_plan(
+        Escalation.objects.filter(
+            plan__in=ids, escalated_on__gte=month, escalated_on__lt=next_month
         )
     )
     open_plans = [
@@ -66,18 +98,23 @@ def parties_context(committee, month: date) -> dict:
                 (label, getattr(p, field)) for label, field in STEP_DATES if getattr(p, field)
             ],
             "status": _status(p),
-            "rag": Rag(p.latest_rag or Rag.NOT_REPORTED),
+            "rag": Rag(rags.get(p.pk) or Rag.NOT_REPORTED),
             "next_review_on": p.next_review_on,
-            "actions": p.open_actions,
-            "chases": p.month_chases,
-            "escalations": p.month_escalations,
+            "actions": actions[p.pk],
+            "chases": chases[p.pk],
+            "escalations": escalations[p.pk],
         }
-        for p in plans.open().order_by("party__name")
+        for p in plans
+        if p.step != Step.CLOSED
     ]
-    closed = plans.filter(step=Step.CLOSED, closed_on__gte=month, closed_on__lt=next_month)
+    closed = [
+        p
+        for p in plans
+        if p.step == Step.CLOSED and p.closed_on and first_of_month(p.closed_on) == month
+    ]
     return {
         "committee": committee,
         "month": month,
         "open_plans": open_plans,
-        "closed_plans": list(closed.order_by("party__name")),
+        "closed_plans": closed,
     }

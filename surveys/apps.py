@@ -6,7 +6,12 @@ class SurveysConfig(AppConfig):
     verbose_name = "Surveys"
 
     def ready(self) -> None:
-        from kvis.registry import PackSection, register_pack_section, register_rule
+        from kvis.registry import (
+            PackSection,
+            register_late_entries,
+            register_pack_section,
+            register_rule,
+        )
         from surveys import kvi_rules, pack
 
         register_rule(
@@ -29,3 +34,4 @@ class SurveysConfig(AppConfig):
                 rule_keys=("surveys.trust", "surveys.change"),
             )
         )
+        register_late_entries("surveys.rounds", pack.late_rounds)

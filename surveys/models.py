@@ -14,6 +14,7 @@ from django.db import models
 from simple_history.models import HistoricalRecords
 
 from core.models import VersionedSettings
+from kvis.models import RecordedAfterIssue
 
 PERCENT = [MinValueValidator(Decimal("0")), MaxValueValidator(Decimal("100"))]
 
@@ -149,7 +150,7 @@ class RoundQuerySet(models.QuerySet):
         return self.filter(held_on__lte=day)
 
 
-class Round(models.Model):
+class Round(RecordedAfterIssue):
     """One round of a survey: when it ran, who answered, and its scores by category."""
 
     class ScoreSource(models.TextChoices):
@@ -285,9 +286,7 @@ class YouSaidWeDid(models.Model):
     you_said = models.TextField("you said")
     we_did = models.TextField("we did", blank=True, help_text="The action taken.")
     owner = models.CharField(max_length=200)
-    status = models.CharField(
-        max_length=12, choices=FeedbackStatus, default=FeedbackStatus.OPEN
-    )
+    status = models.CharField(max_length=12, choices=FeedbackStatus, default=FeedbackStatus.OPEN)
     outcome = models.TextField(blank=True)
     version = models.PositiveIntegerField(
         default=1, help_text="Increases on every save; a stale version is refused."

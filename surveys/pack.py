@@ -5,7 +5,9 @@ from __future__ import annotations
 from datetime import date
 from decimal import Decimal
 
+from kvis.late import LateEntry, change_kind
 from surveys import charts, rules, selectors
+from surveys.models import Round
 
 
 def scores_context(committee, month: date) -> dict:
@@ -42,3 +44,23 @@ def _plotted(data: dict) -> dict:
         "rows": [(name, [text(v) for v in values]) for name, values in data["series"].items()]
         + [("Target", [text(v) for v in data["target"]])],
     }
+
+
+def late_rounds(before: date) -> list[LateEntry]:
+    """Survey rounds held in months before `before` that were added or corrected after the
+    month was issued (the packs' "Changes to months already reported")."""
+    rounds = Round.objects.filter(
+        recorded_after_issue__isnull=False, held_on__lt=before.replace(day=1)
+    ).select_related("survey", "recorded_after_issue__committee")
+    return [
+        LateEntry(
+            reference=r.label,
+            kind="Survey round",
+            month=r.held_on.replace(day=1),
+            recorded_at=r.recorded_after_issue_at,
+            pack=str(r.recorded_after_issue),
+            summary=f"{r.survey.name}, held {r.held_on:%d %b %Y}, {r.respondents} respondents",
+            change=change_kind(r),
+        )
+        for r in rounds
+    ]

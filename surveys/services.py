@@ -12,6 +12,7 @@ from simple_history.utils import bulk_create_with_history
 
 from core.errors import ApplicationError, StaleVersion
 from core.writes import claim_version, stamp_history
+from kvis import late
 from surveys import importers
 from surveys.feedback import FEEDBACK_FIELDS, feedback_create, feedback_update  # noqa: F401
 from surveys.importers import ImportPreview
@@ -90,6 +91,7 @@ def round_create(
         source=source,
         score_source=Round.ScoreSource.ENTERED,
     )
+    late.mark_recorded_after_issue(round, held_on)
     round.full_clean()
     stamp_history(round, by=user)
     round.save()
@@ -99,6 +101,8 @@ def round_create(
 
 #: The round's own fields a person edits (its scores are rows of their own).
 ROUND_FIELDS = ("label", "held_on", "period_start", "period_end", "respondents", "target", "source")
+#: The mark of a round added or corrected after its month was issued (kvis.late).
+LATE_FIELDS = ("recorded_after_issue", "recorded_after_issue_at")
 
 
 def _score_values(round: Round) -> dict[str, Decimal]:
@@ -136,9 +140,10 @@ def round_update(
     current.target, current.source = target, source
     current.period_start, current.period_end = period_start, period_end
     current.score_source = Round.ScoreSource.ENTERED
+    late.mark_recorded_after_issue(current, held_on)
     current.full_clean()
     stamp_history(current, by=user)
-    current.save(update_fields=[*ROUND_FIELDS, "score_source", "version"])
+    current.save(update_fields=[*ROUND_FIELDS, "score_source", "version", *LATE_FIELDS])
     _set_scores(round=current, scores=scores)
     return current
 
@@ -175,6 +180,7 @@ def round_import_responses(
         )
     round.respondents = len(preview.rows)
     round.score_source = Round.ScoreSource.IMPORTED
+    late.mark_recorded_after_issue(round, round.held_on)
     round.version += 1
     round.full_clean()
     _stamp(round, user)

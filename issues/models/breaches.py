@@ -16,6 +16,7 @@ from issues.models.common import (
     month_bounds,
 )
 from issues.models.register import Issue
+from kvis.models import RecordedAfterIssue
 
 
 class Severity(models.TextChoices):
@@ -40,7 +41,7 @@ class BreachQuerySet(models.QuerySet):
         )
 
 
-class Breach(models.Model):
+class Breach(RecordedAfterIssue):
     """A data-security breach with its two clocks: notification and resolution."""
 
     reference = models.CharField(max_length=20, unique=True, editable=False)
@@ -115,7 +116,7 @@ class CommunicationQuerySet(models.QuerySet):
         return self.filter(sent_at__gte=start, sent_at__lt=end)
 
 
-class Communication(models.Model):
+class Communication(RecordedAfterIssue):
     """A communication to customers, scored out of 10 against the framework."""
 
     reference = models.CharField(max_length=20, unique=True, editable=False)

@@ -19,6 +19,7 @@ from issues.models.common import (
     _in_future,
     month_bounds,
 )
+from kvis.models import RecordedAfterIssue
 
 
 class Category(models.TextChoices):
@@ -66,7 +67,7 @@ def is_scored(issue: Issue) -> bool:
     return issue.score is not None
 
 
-class Issue(models.Model):
+class Issue(RecordedAfterIssue):
     """An issue on the register: scored by impact × financial/licence level."""
 
     reference = models.CharField(max_length=20, unique=True, editable=False)

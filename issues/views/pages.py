@@ -56,6 +56,7 @@ class OverviewView(PermissionRequiredMixin, TemplateView):
             issue_figures=selectors.issue_month(month),
             breach_figures=selectors.breach_month(month),
             comms_figures=selectors.comms_month(month),
+            as_issued=selectors.register_month(month),
             **kwargs,
         )
 

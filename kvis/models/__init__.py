@@ -14,6 +14,7 @@ from kvis.models.catalogue import (
     RagChoices,
     RagSettings,
 )
+from kvis.models.late import RecordedAfterIssue
 from kvis.models.packs import (
     CycleState,
     ForwardPlanItem,
@@ -57,6 +58,7 @@ __all__ = [
     "PackStatus",
     "RagChoices",
     "RagSettings",
+    "RecordedAfterIssue",
     "ReportingCycle",
     "ReportingPeriod",
     "UpdateStatus",

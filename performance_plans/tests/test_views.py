@@ -1,7 +1,7 @@
 """Pages, the visibility matrix for every role, the RACI matrix, the PAC pack section and the
 activity-lead resolver."""
 
-from datetime import date
+from datetime import UTC, date, datetime
 
 import pytest
 from django.contrib.auth.models import Group
@@ -279,6 +279,8 @@ def test_pac_pack_lists_parties_on_plans_and_closed_plans_documentation(pafa_use
         results_achieved="Reads at 97%",
     )
     PlanFactory(title="Closed in April", step=Step.CLOSED, closed_on=date(2022, 4, 1))
+    # The pack shows the plans as they stood at the month's end: recorded in March 2022.
+    Plan.history.update(history_date=datetime(2022, 3, 15, 12, tzinfo=UTC))
     section = next(s for s in pack_sections("PAC") if s.key == "plans.parties")
     assert "plans.parties" not in [s.key for s in pack_sections("CoMC")]
     context = section.context(pac, date(2022, 3, 1))
