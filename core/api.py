@@ -24,7 +24,14 @@ from rest_framework.views import APIView
 from rest_framework.views import exception_handler as drf_exception_handler
 
 from core import calendar, imports
-from core.calendar import BAD_MONTH, FIRST_YEAR, LAST_YEAR, OUT_OF_RANGE
+from core.calendar import (
+    BAD_MONTH,
+    FIRST_YEAR,
+    LAST_YEAR,
+    MONTH_PATTERN,
+    OUT_OF_RANGE,
+    YEAR_PATTERN,
+)
 from core.errors import DATABASE_BUSY, VERSION_NEEDED, ApplicationError, database_is_locked
 from core.exports import csv_response
 from core.uploads import validate_csv_upload
@@ -136,6 +143,7 @@ def _check_year(value, fail) -> None:
         fail("out_of_range")
 
 
+@extend_schema_field({"type": "string", "format": "date-time", "pattern": YEAR_PATTERN})
 class Moment(serializers.DateTimeField):
     """An ISO 8601 date and time with its offset, in the portal's years."""
 
@@ -147,6 +155,7 @@ class Moment(serializers.DateTimeField):
         return moment
 
 
+@extend_schema_field({"type": "string", "format": "date", "pattern": YEAR_PATTERN})
 class Day(serializers.DateField):
     """An ISO 8601 date in the portal's years."""
 
@@ -158,7 +167,7 @@ class Day(serializers.DateField):
         return day
 
 
-MONTH_SCHEMA = {"type": "string", "pattern": r"^\d{4}-\d{2}$", "example": "2020-11"}
+MONTH_SCHEMA = {"type": "string", "pattern": MONTH_PATTERN, "example": "2020-11"}
 
 
 @extend_schema_field(MONTH_SCHEMA)
@@ -190,7 +199,7 @@ MONTH_PARAMETER = OpenApiParameter(
     OpenApiParameter.QUERY,
     required=True,
     description="A calendar month, YYYY-MM.",
-    pattern=r"^\d{4}-\d{2}$",
+    pattern=MONTH_PATTERN,
 )
 
 

@@ -20,10 +20,44 @@ class MonthFormField(forms.Field):
             raise forms.ValidationError(str(error), code="invalid") from None
 
 
-@extend_schema_field(
-    {"type": "string", "pattern": r"^\d{4}-\d{2}$", "example": "2020-11"}
-)
+@extend_schema_field({"type": "string", "pattern": calendar.MONTH_PATTERN, "example": "2020-11"})
 class MonthFilter(django_filters.Filter):
     """A list filter on a calendar month, YYYY-MM."""
 
     field_class = MonthFormField
+
+
+class UnknownKey(str):
+    """A well-formed key that names no record (as a reference filter holds it)."""
+
+
+class ReferenceFormField(forms.ModelChoiceField):
+    """A record by its key; a well-formed key of no record is an UnknownKey, not an error (a
+    malformed one still is)."""
+
+    def to_python(self, value):
+        try:
+            return super().to_python(value)
+        except forms.ValidationError:
+            meta = self.queryset.model._meta
+            key = meta.get_field(self.to_field_name) if self.to_field_name else meta.pk
+            try:
+                return UnknownKey(key.to_python(value))
+            except Exception:
+                raise forms.ValidationError(
+                    self.error_messages["invalid_choice"], code="invalid_choice"
+                ) from None
+
+
+class ReferenceFilter(django_filters.ModelChoiceFilter):
+    """A list filter on a related record: a key of no record (or of one the caller may not
+    see) matches nothing, as a record with no issues would, rather than refusing the list;
+    the schema can say the key's type but not which keys exist."""
+
+    field_class = ReferenceFormField
+
+    def filter(self, qs, value):
+        if isinstance(value, UnknownKey):
+            key = self.extra.get("to_field_name") or "pk"
+            return qs.filter(**{f"{self.field_name}__{key}": str(value)}).distinct()
+        return super().filter(qs, value)

@@ -100,6 +100,9 @@ def document_errors(result, generator, request, public):
 
 def _error_codes(path: str, method: str, operation: dict) -> list[str]:
     writes = method in ("post", "put", "patch", "delete")
+    if path == "/api/auth/token/":
+        # Wrong credentials are 401 (missing ones 400).
+        return ["400", "401"]
     if path in _PUBLIC_PATHS:
         return ["400"] if writes else []
     codes = ["401", "403"]

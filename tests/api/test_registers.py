@@ -113,7 +113,13 @@ def test_token_is_issued_for_a_good_password_and_works(client, ops_user):
     token = response.json()["token"]
     assert client.get("/api/issues/", HTTP_AUTHORIZATION=f"Token {token}").status_code == 200
     bad = client.post("/api/auth/token/", {"username": ops_user.username, "password": "nope"})
-    assert bad.status_code == 400
+    # Wrong credentials are 401 with the scheme to use, and say why.
+    assert bad.status_code == 401
+    assert bad["WWW-Authenticate"] == "Token"
+    assert bad.json() == {"detail": "Unable to log in with provided credentials."}
+    missing = client.post("/api/auth/token/", {"username": ops_user.username})
+    assert missing.status_code == 400
+    assert "password" in missing.json()
 
 
 def test_session_login_also_works_for_reads(client_for):
@@ -394,3 +400,28 @@ def test_csv_export_streams_every_filtered_row(api_for):
 
 def test_csv_export_is_refused_without_a_role(api_for):
     assert api_for("none").get("/api/breaches/?format=csv").status_code == 403
+
+
+@pytest.mark.parametrize(
+    ("url", "key"),
+    [
+        ("/api/issues/", "customer"),
+        ("/api/breaches/", "customer"),
+        ("/api/communications/", "customer"),
+        ("/api/kvis/", "committee"),
+        ("/api/plans/", "party"),
+    ],
+)
+def test_a_filter_on_a_record_that_does_not_exist_matches_nothing(api_for, url, key):
+    # Before: 400 "Select a valid choice" for a well-formed key the schema allows; a key of the
+    # wrong type is still refused with a message.
+    from core.roles import ADMIN
+
+    client = api_for(ADMIN)
+    none = client.get(url, {key: "987654"})
+    assert none.status_code == 200
+    assert none.json()["results"] == []
+    if key != "committee":  # a committee's key is its code, any text
+        bad = client.get(url, {key: "not-a-number"})
+        assert bad.status_code == 400
+        assert bad.json()[key]
