@@ -19,9 +19,7 @@ ISSUES = "/api/issues/"
 
 
 def _login(username: str) -> dict:
-    response = APIClient().post(
-        "/api/auth/token/", {"username": username, "password": PASSWORD}
-    )
+    response = APIClient().post("/api/auth/token/", {"username": username, "password": PASSWORD})
     assert response.status_code == 200, response.content
     return response.json()
 
