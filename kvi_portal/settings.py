@@ -320,6 +320,7 @@ SPECTACULAR_SETTINGS = {
         "drf_spectacular.hooks.postprocess_schema_enums",
         "core.schema.document_errors",
         "core.schema.require_versions",
+        "core.schema.exclude_nul",
         "core.audience.document_restricted_fields",
     ],
     "ENUM_NAME_OVERRIDES": {

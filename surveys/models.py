@@ -285,9 +285,7 @@ class YouSaidWeDid(models.Model):
     you_said = models.TextField("you said")
     we_did = models.TextField("we did", blank=True, help_text="The action taken.")
     owner = models.CharField(max_length=200)
-    status = models.CharField(
-        max_length=12, choices=FeedbackStatus, default=FeedbackStatus.OPEN
-    )
+    status = models.CharField(max_length=12, choices=FeedbackStatus, default=FeedbackStatus.OPEN)
     outcome = models.TextField(blank=True)
     version = models.PositiveIntegerField(
         default=1, help_text="Increases on every save; a stale version is refused."

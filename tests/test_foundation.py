@@ -185,4 +185,3 @@ def _row_counts() -> dict[str, int]:
         if model._meta.db_table in connection.introspection.table_names():
             counts[model._meta.label] = model.objects.count()
     return counts
-

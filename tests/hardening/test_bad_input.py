@@ -37,7 +37,6 @@ def test_a_month_in_year_9999_on_a_register_page_shows_the_list_not_a_500(client
     assert b"2000" in response.content  # the message names the portal's years
 
 
-
 @pytest.mark.urls("tests.hardening.locked_urls")
 def test_a_locked_database_on_the_api_answers_503_with_a_message(api_for):
     response = api_for(CUSTOMER_OPS).get("/api/locked/")
