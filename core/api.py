@@ -5,7 +5,8 @@ Part of the kit in core: it imports no app, every app's API imports it.
 The API calls the same services and selectors as the pages, so rules, errors and permissions
 are one set. Errors map as the contract says: a service's ApplicationError (a refusal given the
 record's current state: a gate, a locked month, a stale version) is 409 with its message; a
-model's ValidationError is 400 with field errors.
+model's ValidationError is 400 with field errors, 422 when every error is a reference to a
+record that does not exist.
 """
 
 from __future__ import annotations
@@ -64,7 +65,20 @@ def exception_handler(exc, context):
             exc.message_dict if hasattr(exc, "error_dict") else {"non_field_errors": exc.messages}
         )
         exc = exceptions.ValidationError(detail)
-    return drf_exception_handler(exc, context)
+    response = drf_exception_handler(exc, context)
+    if isinstance(exc, exceptions.ValidationError) and _only_missing_records(exc.get_codes()):
+        # Well formed, but naming a record that does not exist: no schema can say which exist.
+        response.status_code = status.HTTP_422_UNPROCESSABLE_ENTITY
+    return response
+
+
+def _only_missing_records(codes) -> bool:
+    """Whether every message of a 400 is a relation's "does not exist"."""
+    if isinstance(codes, dict):
+        codes = list(codes.values())
+    if isinstance(codes, list):
+        return bool(codes) and all(_only_missing_records(code) for code in codes)
+    return codes == "does_not_exist"
 
 
 class PortalSessionScheme(SessionScheme):

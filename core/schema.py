@@ -47,6 +47,11 @@ _ERROR_RESPONSES = {
     "401": ("Not authenticated: send a session cookie or `Authorization: Token …`", _ERROR),
     "403": ("Authenticated, but your role may not do this", _ERROR),
     "404": ("No such record (or not one you may see)", _ERROR),
+    "422": (
+        "Well formed, but naming a record that does not exist (e.g. a customer or committee "
+        "id): the message(s) per field",
+        _FIELD_ERRORS,
+    ),
     "409": (
         "Refused: a stale version, a locked month, a gate's rule, or a record that exists "
         "already (e.g. a survey round with the same label or day)",
@@ -116,6 +121,8 @@ def _error_codes(path: str, method: str, operation: dict) -> list[str]:
     codes.append("404")
     if writes:
         codes.append("409")
+    if "requestBody" in operation:
+        codes.append("422")
     return codes
 
 

@@ -165,7 +165,6 @@ def test_issue_create_returns_score_band_and_required_actions(api_for):
         ({"impact": "huge"}, "impact"),
         ({"category": "nonsense"}, "category"),
         ({"identified_at": "yesterday"}, "identified_at"),
-        ({"customers": [999999]}, "customers"),
         ({"title": ""}, "title"),
     ],
 )
@@ -435,3 +434,16 @@ def test_a_form_body_is_refused_with_415_and_a_message(client_for):
     response = client.post("/api/breaches/", {"resolved_at": ""}, format="multipart")
     assert response.status_code == 415
     assert "multipart/form-data" in response.json()["detail"]
+
+
+def test_a_customer_that_does_not_exist_is_422_with_the_field(api_for):
+    # Well formed but naming no record (issue #14): 422, the message on the field.
+    client = api_for(CUSTOMER_OPS)
+    missing = OrganisationFactory().pk + 1000
+    response = client.post("/api/issues/", {**ISSUE, "customers": [missing]}, format="json")
+    assert response.status_code == 422
+    assert response.json() == {"customers": [f'Invalid pk "{missing}" - object does not exist.']}
+    # Any other error with it is bad input: 400.
+    both = {**ISSUE, "customers": [missing], "title": ""}
+    assert client.post("/api/issues/", both, format="json").status_code == 400
+    assert not Issue.objects.exists()
