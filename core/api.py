@@ -11,12 +11,19 @@ record that does not exist.
 
 from __future__ import annotations
 
+import contextlib
+import decimal
 from datetime import date
 
 from django.core.exceptions import ValidationError as DjangoValidationError
 from drf_spectacular.authentication import SessionScheme
 from drf_spectacular.types import OpenApiTypes
-from drf_spectacular.utils import OpenApiParameter, extend_schema, extend_schema_field
+from drf_spectacular.utils import (
+    OpenApiParameter,
+    OpenApiRequest,
+    extend_schema,
+    extend_schema_field,
+)
 from rest_framework import exceptions, mixins, permissions, renderers, serializers, status
 from rest_framework.decorators import action
 from rest_framework.parsers import MultiPartParser
@@ -103,6 +110,58 @@ class RolePermission(permissions.BasePermission):
         if isinstance(needed, str):
             needed = (needed,)
         return request.user.has_perms(needed)
+
+
+# --- Request bodies -------------------------------------------------------------------------
+
+
+#: Field kind → the JSON type it takes, and the field's message for another.
+_JSON_TYPES = {
+    serializers.CharField: (str, "invalid"),
+    serializers.BooleanField: (bool, "invalid"),
+    serializers.ManyRelatedField: (list, "not_a_list"),
+    serializers.ListField: (list, "not_a_list"),
+}
+
+
+class JSONBody(serializers.Serializer):
+    """A request body read as its JSON says: a text field takes a string, a yes/no field a
+    boolean, a list of records a list. DRF would read 0 as "0", 0 as false and {} as no
+    records, accepting what the schema calls invalid (issue #14)."""
+
+    def to_internal_value(self, data):
+        if isinstance(data, dict):
+            errors = {}
+            for name, field in self.fields.items():
+                value = data.get(name)
+                if field.read_only or value is None:
+                    continue
+                wanted = next(
+                    (kind for cls, kind in _JSON_TYPES.items() if isinstance(field, cls)), None
+                )
+                if wanted and not isinstance(value, wanted[0]):
+                    try:
+                        field.fail(wanted[1], input_type=type(value).__name__)
+                    except exceptions.ValidationError as refusal:
+                        errors[name] = refusal.detail
+            if errors:
+                raise exceptions.ValidationError(errors)
+        return super().to_internal_value(data)
+
+
+class RoundedDecimal(serializers.DecimalField):
+    """A decimal rounded to its places before its digits are counted: a JSON number is a
+    float (2.0292025124902096 for 2.0), which the schema cannot bound in digits."""
+
+    def __init__(self, *args, **kwargs):
+        kwargs.setdefault("rounding", decimal.ROUND_HALF_UP)
+        super().__init__(*args, **kwargs)
+
+    def validate_precision(self, value):
+        # Too many digits before the point: DRF's own message says so.
+        with contextlib.suppress(decimal.InvalidOperation):
+            value = self.quantize(value)
+        return super().validate_precision(value)
 
 
 # --- Versions -------------------------------------------------------------------------------
@@ -291,7 +350,9 @@ class CSVExportMixin:
 
 class ImportRequestSerializer(serializers.Serializer):
     file = serializers.FileField(
-        help_text="CSV, UTF-8, with a header row; at most 5 MB and 5,000 rows.",
+        help_text=(
+            "A CSV named .csv (or .txt): UTF-8 text with a header row; at most 5 MB and 5,000 rows."
+        ),
         validators=[validate_csv_upload],
     )
     dry_run = serializers.BooleanField(default=False, help_text="Check every row and save none.")
@@ -320,7 +381,26 @@ class CSVImportMixin:
 
     @extend_schema(
         summary="Import from CSV, all rows or none (dry run: check only)",
-        request={"multipart/form-data": ImportRequestSerializer},
+        request={
+            "multipart/form-data": OpenApiRequest(
+                ImportRequestSerializer,
+                # What the upload check takes (core.uploads): a CSV by name and content.
+                encoding={
+                    "file": {
+                        "contentType": "text/csv, text/plain",
+                        "headers": {
+                            "Content-Disposition": {
+                                "description": "The file's name ends .csv (or .txt).",
+                                "schema": {
+                                    "type": "string",
+                                    "example": 'form-data; name="file"; filename="import.csv"',
+                                },
+                            }
+                        },
+                    }
+                },
+            )
+        },
         responses={200: ImportReportSerializer, 400: ImportReportSerializer},
     )
     @action(

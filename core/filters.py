@@ -20,7 +20,11 @@ class MonthFormField(forms.Field):
             raise forms.ValidationError(str(error), code="invalid") from None
 
 
-@extend_schema_field({"type": "string", "pattern": calendar.MONTH_PATTERN, "example": "2020-11"})
+#: A month, or empty for every month (as a page's filter form sends an unset month).
+MONTH_OR_EMPTY = "^(" + calendar.MONTH_PATTERN.removeprefix("^").removesuffix("$") + ")?$"
+
+
+@extend_schema_field({"type": "string", "pattern": MONTH_OR_EMPTY, "example": "2020-11"})
 class MonthFilter(django_filters.Filter):
     """A list filter on a calendar month, YYYY-MM."""
 
@@ -61,3 +65,34 @@ class ReferenceFilter(django_filters.ModelChoiceFilter):
             key = self.extra.get("to_field_name") or "pk"
             return qs.filter(**{f"{self.field_name}__{key}": str(value)}).distinct()
         return super().filter(qs, value)
+
+
+class FlagWidget(forms.CheckboxInput):
+    """A checkbox that hands its field the value as sent (CheckboxInput reads any text as
+    ticked)."""
+
+    def value_from_datadict(self, data, files, name):
+        return data.get(name)
+
+
+class FlagFormField(forms.Field):
+    """A yes/no filter: true (or a ticked box's "on") or false; anything else is refused, not
+    read as "yes" (a checkbox's widget would take "null" as ticked)."""
+
+    widget = FlagWidget
+    TRUE, FALSE = {"true", "on", "1"}, {"false", "0", ""}
+
+    def to_python(self, value):
+        text = str(value).lower() if value not in (None, False, True) else value
+        if text in (True, *self.TRUE):
+            return True
+        if text in (None, False, *self.FALSE):
+            return None  # no filter
+        raise forms.ValidationError("Give true or false.", code="invalid")
+
+
+@extend_schema_field({"type": "boolean"})
+class FlagFilter(django_filters.Filter):
+    """A list filter that is on (true) or off."""
+
+    field_class = FlagFormField

@@ -3,7 +3,7 @@
 import django_filters
 from django import forms
 
-from core.filters import MonthFilter, ReferenceFilter
+from core.filters import FlagFilter, MonthFilter, ReferenceFilter
 from core.models import Organisation
 from issues.models import Band, Breach, Communication, Issue, IssueStatus, Severity, month_bounds
 
@@ -49,9 +49,7 @@ class IssueFilter(django_filters.FilterSet):
         field_name="affected_customers", queryset=_customers(), label="Customer"
     )
     month = _month_filter("identified_at")
-    overdue = django_filters.BooleanFilter(
-        method="filter_overdue", label="Only with overdue actions", widget=forms.CheckboxInput
-    )
+    overdue = FlagFilter(method="filter_overdue", label="Only with overdue actions")
 
     class Meta:
         model = Issue
@@ -75,9 +73,7 @@ class BreachFilter(django_filters.FilterSet):
         field_name="customers_impacted", queryset=_customers(), label="Customer"
     )
     month = _month_filter("identified_at")
-    overdue = django_filters.BooleanFilter(
-        method="filter_overdue", label="Only with a clock overdue", widget=forms.CheckboxInput
-    )
+    overdue = FlagFilter(method="filter_overdue", label="Only with a clock overdue")
 
     class Meta:
         model = Breach

@@ -447,3 +447,60 @@ def test_a_customer_that_does_not_exist_is_422_with_the_field(api_for):
     both = {**ISSUE, "customers": [missing], "title": ""}
     assert client.post("/api/issues/", both, format="json").status_code == 400
     assert not Issue.objects.exists()
+
+
+def test_one_level_alone_rescores_with_the_other_as_it_is(api_for):
+    # Before (issue #14): 400 "Re-scoring needs both impact and financial_level".
+    issue = IssueFactory(impact=2, financial=3)
+    response = api_for(CUSTOMER_OPS).patch(
+        f"/api/issues/{issue.reference}/",
+        {"version": issue.version, "impact": "high", "reason": "Worse than we thought"},
+        format="json",
+    )
+    assert response.status_code == 200, response.content
+    issue.refresh_from_db()
+    assert (issue.impact, issue.financial, issue.score) == (3, 3, 9)
+
+
+def test_a_json_body_s_types_are_its_schema_s(api_for):
+    # Issue #14: DRF read 0 as the text "0" and 0 as "no", accepting what the schema refuses.
+    client = api_for(ADMIN)
+    issue = client.post("/api/issues/", {**ISSUE, "description": 0}, format="json")
+    assert issue.status_code == 400
+    assert issue.json() == {"description": ["Not a valid string."]}
+    checklist = {"gives_contact": 0}
+    body = {"kind": "ad_hoc", "sent_at": "2020-11-10T12:00:00Z", "subject": "x", "score": 5}
+    communication = client.post(
+        "/api/communications/", {**body, "checklist": checklist}, format="json"
+    )
+    assert communication.status_code == 400
+    assert communication.json() == {"checklist": {"gives_contact": ["Must be a valid boolean."]}}
+    no_list = client.post("/api/issues/", {**ISSUE, "customers": {}}, format="json")
+    assert no_list.status_code == 400
+    assert no_list.json() == {"customers": ['Expected a list of items but got type "dict".']}
+    assert not Issue.objects.exists()
+
+
+def test_a_score_is_rounded_to_its_places_before_its_digits_are_counted(api_for):
+    # A JSON number is a float: 7.249999999999999 is 7.2, not "more than 3 digits".
+    body = {"kind": "ad_hoc", "sent_at": "2020-11-10T12:00:00Z", "subject": "x"}
+    response = api_for(ADMIN).post(
+        "/api/communications/", {**body, "score": 7.249999999999999}, format="json"
+    )
+    assert response.status_code == 201, response.content
+    assert response.json()["score"] == 7.2
+
+
+@pytest.mark.parametrize("url", ["/api/issues/", "/api/breaches/"])
+def test_the_overdue_filter_takes_true_or_false_only(api_for, url):
+    client = api_for(ADMIN)
+    assert client.get(url + "?overdue=true").status_code == 200
+    assert client.get(url + "?overdue=false").status_code == 200
+    refused = client.get(url + "?overdue=null")
+    assert refused.status_code == 400
+    assert refused.json() == {"overdue": ["Give true or false."]}
+
+
+def test_an_empty_month_filter_lists_every_month(api_for):
+    IssueFactory()
+    assert api_for(ADMIN).get("/api/issues/?month=").json()["count"] == 1
