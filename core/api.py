@@ -5,17 +5,25 @@ Part of the kit in core: it imports no app, every app's API imports it.
 The API calls the same services and selectors as the pages, so rules, errors and permissions
 are one set. Errors map as the contract says: a service's ApplicationError (a refusal given the
 record's current state: a gate, a locked month, a stale version) is 409 with its message; a
-model's ValidationError is 400 with field errors.
+model's ValidationError is 400 with field errors, 422 when every error is a reference to a
+record that does not exist.
 """
 
 from __future__ import annotations
 
+import contextlib
+import decimal
 from datetime import date
 
 from django.core.exceptions import ValidationError as DjangoValidationError
 from drf_spectacular.authentication import SessionScheme
 from drf_spectacular.types import OpenApiTypes
-from drf_spectacular.utils import OpenApiParameter, extend_schema, extend_schema_field
+from drf_spectacular.utils import (
+    OpenApiParameter,
+    OpenApiRequest,
+    extend_schema,
+    extend_schema_field,
+)
 from rest_framework import exceptions, mixins, permissions, renderers, serializers, status
 from rest_framework.decorators import action
 from rest_framework.parsers import MultiPartParser
@@ -24,7 +32,14 @@ from rest_framework.views import APIView
 from rest_framework.views import exception_handler as drf_exception_handler
 
 from core import calendar, imports
-from core.calendar import BAD_MONTH, FIRST_YEAR, LAST_YEAR, OUT_OF_RANGE
+from core.calendar import (
+    BAD_MONTH,
+    FIRST_YEAR,
+    LAST_YEAR,
+    MONTH_PATTERN,
+    OUT_OF_RANGE,
+    YEAR_PATTERN,
+)
 from core.errors import DATABASE_BUSY, VERSION_NEEDED, ApplicationError, database_is_locked
 from core.exports import csv_response
 from core.uploads import validate_csv_upload
@@ -57,7 +72,20 @@ def exception_handler(exc, context):
             exc.message_dict if hasattr(exc, "error_dict") else {"non_field_errors": exc.messages}
         )
         exc = exceptions.ValidationError(detail)
-    return drf_exception_handler(exc, context)
+    response = drf_exception_handler(exc, context)
+    if isinstance(exc, exceptions.ValidationError) and _only_missing_records(exc.get_codes()):
+        # Well formed, but naming a record that does not exist: no schema can say which exist.
+        response.status_code = status.HTTP_422_UNPROCESSABLE_ENTITY
+    return response
+
+
+def _only_missing_records(codes) -> bool:
+    """Whether every message of a 400 is a relation's "does not exist"."""
+    if isinstance(codes, dict):
+        codes = list(codes.values())
+    if isinstance(codes, list):
+        return bool(codes) and all(_only_missing_records(code) for code in codes)
+    return codes == "does_not_exist"
 
 
 class PortalSessionScheme(SessionScheme):
@@ -82,6 +110,58 @@ class RolePermission(permissions.BasePermission):
         if isinstance(needed, str):
             needed = (needed,)
         return request.user.has_perms(needed)
+
+
+# --- Request bodies -------------------------------------------------------------------------
+
+
+#: Field kind → the JSON type it takes, and the field's message for another.
+_JSON_TYPES = {
+    serializers.CharField: (str, "invalid"),
+    serializers.BooleanField: (bool, "invalid"),
+    serializers.ManyRelatedField: (list, "not_a_list"),
+    serializers.ListField: (list, "not_a_list"),
+}
+
+
+class JSONBody(serializers.Serializer):
+    """A request body read as its JSON says: a text field takes a string, a yes/no field a
+    boolean, a list of records a list. DRF would read 0 as "0", 0 as false and {} as no
+    records, accepting what the schema calls invalid (issue #14)."""
+
+    def to_internal_value(self, data):
+        if isinstance(data, dict):
+            errors = {}
+            for name, field in self.fields.items():
+                value = data.get(name)
+                if field.read_only or value is None:
+                    continue
+                wanted = next(
+                    (kind for cls, kind in _JSON_TYPES.items() if isinstance(field, cls)), None
+                )
+                if wanted and not isinstance(value, wanted[0]):
+                    try:
+                        field.fail(wanted[1], input_type=type(value).__name__)
+                    except exceptions.ValidationError as refusal:
+                        errors[name] = refusal.detail
+            if errors:
+                raise exceptions.ValidationError(errors)
+        return super().to_internal_value(data)
+
+
+class RoundedDecimal(serializers.DecimalField):
+    """A decimal rounded to its places before its digits are counted: a JSON number is a
+    float (2.0292025124902096 for 2.0), which the schema cannot bound in digits."""
+
+    def __init__(self, *args, **kwargs):
+        kwargs.setdefault("rounding", decimal.ROUND_HALF_UP)
+        super().__init__(*args, **kwargs)
+
+    def validate_precision(self, value):
+        # Too many digits before the point: DRF's own message says so.
+        with contextlib.suppress(decimal.InvalidOperation):
+            value = self.quantize(value)
+        return super().validate_precision(value)
 
 
 # --- Versions -------------------------------------------------------------------------------
@@ -136,6 +216,7 @@ def _check_year(value, fail) -> None:
         fail("out_of_range")
 
 
+@extend_schema_field({"type": "string", "format": "date-time", "pattern": YEAR_PATTERN})
 class Moment(serializers.DateTimeField):
     """An ISO 8601 date and time with its offset, in the portal's years."""
 
@@ -147,6 +228,7 @@ class Moment(serializers.DateTimeField):
         return moment
 
 
+@extend_schema_field({"type": "string", "format": "date", "pattern": YEAR_PATTERN})
 class Day(serializers.DateField):
     """An ISO 8601 date in the portal's years."""
 
@@ -158,7 +240,7 @@ class Day(serializers.DateField):
         return day
 
 
-MONTH_SCHEMA = {"type": "string", "pattern": r"^\d{4}-\d{2}$", "example": "2020-11"}
+MONTH_SCHEMA = {"type": "string", "pattern": MONTH_PATTERN, "example": "2020-11"}
 
 
 @extend_schema_field(MONTH_SCHEMA)
@@ -190,7 +272,7 @@ MONTH_PARAMETER = OpenApiParameter(
     OpenApiParameter.QUERY,
     required=True,
     description="A calendar month, YYYY-MM.",
-    pattern=r"^\d{4}-\d{2}$",
+    pattern=MONTH_PATTERN,
 )
 
 
@@ -268,7 +350,9 @@ class CSVExportMixin:
 
 class ImportRequestSerializer(serializers.Serializer):
     file = serializers.FileField(
-        help_text="CSV, UTF-8, with a header row; at most 5 MB and 5,000 rows.",
+        help_text=(
+            "A CSV named .csv (or .txt): UTF-8 text with a header row; at most 5 MB and 5,000 rows."
+        ),
         validators=[validate_csv_upload],
     )
     dry_run = serializers.BooleanField(default=False, help_text="Check every row and save none.")
@@ -297,7 +381,26 @@ class CSVImportMixin:
 
     @extend_schema(
         summary="Import from CSV, all rows or none (dry run: check only)",
-        request={"multipart/form-data": ImportRequestSerializer},
+        request={
+            "multipart/form-data": OpenApiRequest(
+                ImportRequestSerializer,
+                # What the upload check takes (core.uploads): a CSV by name and content.
+                encoding={
+                    "file": {
+                        "contentType": "text/csv, text/plain",
+                        "headers": {
+                            "Content-Disposition": {
+                                "description": "The file's name ends .csv (or .txt).",
+                                "schema": {
+                                    "type": "string",
+                                    "example": 'form-data; name="file"; filename="import.csv"',
+                                },
+                            }
+                        },
+                    }
+                },
+            )
+        },
         responses={200: ImportReportSerializer, 400: ImportReportSerializer},
     )
     @action(

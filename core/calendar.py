@@ -22,8 +22,13 @@ LONDON = ZoneInfo("Europe/London")
 FIRST_YEAR, LAST_YEAR = 2000, 2099
 BAD_MONTH = "Give a month as YYYY-MM, e.g. 2020-11."
 OUT_OF_RANGE = f"Give a year from {FIRST_YEAR} to {LAST_YEAR}."
+#: What the parser accepts, for a published schema: a month of the years above, 01 to 12
+#: (the schema must refuse what the API refuses, e.g. 2020-86 or 1999-12).
+MONTH_PATTERN = r"^20\d{2}-(0[1-9]|1[0-2])$"
+#: The start of a date or a date and time in the portal's years, for a published schema.
+YEAR_PATTERN = r"^20\d{2}-"
 
-_MONTH = re.compile(r"^\s*(\d{4})-(\d{1,2})\s*$")
+_MONTH = re.compile(r"^(\d{4})-(\d{2})$")  # exactly MONTH_PATTERN's shape
 
 
 class BadMonth(ValueError):

@@ -47,7 +47,16 @@ _ERROR_RESPONSES = {
     "401": ("Not authenticated: send a session cookie or `Authorization: Token …`", _ERROR),
     "403": ("Authenticated, but your role may not do this", _ERROR),
     "404": ("No such record (or not one you may see)", _ERROR),
-    "409": ("Refused: a stale version, a locked month, or a gate's rule", _ERROR),
+    "422": (
+        "Well formed, but naming a record that does not exist (e.g. a customer or committee "
+        "id): the message(s) per field",
+        _FIELD_ERRORS,
+    ),
+    "409": (
+        "Refused: a stale version, a locked month, a gate's rule, or a record that exists "
+        "already (e.g. a survey round with the same label or day)",
+        _ERROR,
+    ),
 }
 _PUBLIC_PATHS = ("/api/schema/", "/api/docs/", "/api/auth/token/")
 
@@ -100,6 +109,9 @@ def document_errors(result, generator, request, public):
 
 def _error_codes(path: str, method: str, operation: dict) -> list[str]:
     writes = method in ("post", "put", "patch", "delete")
+    if path == "/api/auth/token/":
+        # Wrong credentials are 401 (missing ones 400).
+        return ["400", "401"]
     if path in _PUBLIC_PATHS:
         return ["400"] if writes else []
     codes = ["401", "403"]
@@ -109,4 +121,43 @@ def _error_codes(path: str, method: str, operation: dict) -> list[str]:
     codes.append("404")
     if writes:
         codes.append("409")
+    if "requestBody" in operation:
+        codes.append("422")
     return codes
+
+
+#: A string the API takes may hold any character but NUL (DRF's ProhibitNullCharactersValidator
+#: answers 400 for one); the escape stays text in the schema, as ECMA-262 and Python read it.
+NO_NUL = "^[^\\u0000]*$"
+
+
+def exclude_nul(result, generator, request, public):
+    """Postprocessing hook: a string of a request body or query, with no pattern, format or
+    choices of its own, says it excludes NUL, as the API does."""
+    schemas = result.get("components", {}).get("schemas", {})
+    for name, schema in schemas.items():
+        if name.endswith("Request"):
+            _exclude_nul(schema)
+    for operations in result.get("paths", {}).values():
+        for operation in operations.values():
+            for parameter in operation.get("parameters", []):
+                if parameter.get("in") == "query":
+                    _exclude_nul(parameter.get("schema", {}))
+            for media in operation.get("requestBody", {}).get("content", {}).values():
+                if "$ref" not in media.get("schema", {}):
+                    _exclude_nul(media.get("schema", {}))
+    return result
+
+
+def _exclude_nul(schema: dict) -> None:
+    if schema.get("type") == "string" and not {"pattern", "format", "enum"} & schema.keys():
+        schema["pattern"] = NO_NUL
+    for prop in schema.get("properties", {}).values():
+        _exclude_nul(prop)
+    if isinstance(schema.get("items"), dict):
+        _exclude_nul(schema["items"])
+    if isinstance(schema.get("additionalProperties"), dict):
+        _exclude_nul(schema["additionalProperties"])
+    for key in ("allOf", "anyOf", "oneOf"):
+        for part in schema.get(key, []):
+            _exclude_nul(part)

@@ -12,7 +12,7 @@ from django.views.generic import TemplateView
 from drf_spectacular.utils import extend_schema, inline_serializer
 from knox import views as knox_views
 from knox.models import AuthToken
-from rest_framework import serializers
+from rest_framework import exceptions, serializers
 from rest_framework.authtoken.serializers import AuthTokenSerializer
 from rest_framework.permissions import AllowAny
 
@@ -67,10 +67,21 @@ class TokenLoginView(knox_views.LoginView):
     permission_classes = [AllowAny]
     serializer_class = AuthTokenSerializer
 
+    def get_authenticate_header(self, request):
+        # A login that fails is 401 with the scheme to use (not DRF's 400, nor the 403 it gives
+        # a 401 of a view without authentication classes).
+        return "Token"
+
     @extend_schema(request=AuthTokenSerializer, responses=IssuedToken)
     def post(self, request, format=None):
         serializer = AuthTokenSerializer(data=request.data, context={"request": request})
-        serializer.is_valid(raise_exception=True)
+        try:
+            serializer.is_valid(raise_exception=True)
+        except exceptions.ValidationError as error:
+            codes = serializer.errors.get("non_field_errors", [])
+            if any(getattr(c, "code", None) == "authorization" for c in codes):
+                raise exceptions.AuthenticationFailed(str(codes[0])) from None
+            raise error
         request.user = serializer.validated_data["user"]
         return super().post(request, format)
 

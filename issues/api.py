@@ -156,7 +156,8 @@ class IssueViewSet(
         issue = self.get_object()
         data = _valid(IssuePatchSerializer, request.data)
         version = expected_version(request)
-        if "impact" in data and not request.user.has_perm("issues.rescore_issue"):
+        rescore = "impact" in data or "financial_level" in data
+        if rescore and not request.user.has_perm("issues.rescore_issue"):
             self.permission_denied(request, "You may not re-score issues.")
         details = {
             name: data[key]
@@ -172,11 +173,12 @@ class IssueViewSet(
             issue = services.issue_update(
                 issue=issue, version=version, affected_customers=data.get("customers"), **details
             )
-            if "impact" in data:
+            if rescore:
+                # One level alone re-scores with the other as it is.
                 issue = services.issue_score(
                     issue=issue,
-                    impact=data["impact"],
-                    financial=data["financial_level"],
+                    impact=data.get("impact", issue.impact),
+                    financial=data.get("financial_level", issue.financial),
                     by=request.user,
                     reason=data["reason"],
                 )

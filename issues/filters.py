@@ -3,7 +3,7 @@
 import django_filters
 from django import forms
 
-from core.filters import MonthFilter
+from core.filters import FlagFilter, MonthFilter, ReferenceFilter
 from core.models import Organisation
 from issues.models import Band, Breach, Communication, Issue, IssueStatus, Severity, month_bounds
 
@@ -45,13 +45,11 @@ def _customers():
 class IssueFilter(django_filters.FilterSet):
     status = django_filters.ChoiceFilter(choices=IssueStatus.choices)
     band = django_filters.ChoiceFilter(choices=_band_choices)
-    customer = django_filters.ModelChoiceFilter(
+    customer = ReferenceFilter(
         field_name="affected_customers", queryset=_customers(), label="Customer"
     )
     month = _month_filter("identified_at")
-    overdue = django_filters.BooleanFilter(
-        method="filter_overdue", label="Only with overdue actions", widget=forms.CheckboxInput
-    )
+    overdue = FlagFilter(method="filter_overdue", label="Only with overdue actions")
 
     class Meta:
         model = Issue
@@ -71,13 +69,11 @@ class IssueFilter(django_filters.FilterSet):
 
 class BreachFilter(django_filters.FilterSet):
     severity = django_filters.ChoiceFilter(choices=Severity.choices)
-    customer = django_filters.ModelChoiceFilter(
+    customer = ReferenceFilter(
         field_name="customers_impacted", queryset=_customers(), label="Customer"
     )
     month = _month_filter("identified_at")
-    overdue = django_filters.BooleanFilter(
-        method="filter_overdue", label="Only with a clock overdue", widget=forms.CheckboxInput
-    )
+    overdue = FlagFilter(method="filter_overdue", label="Only with a clock overdue")
 
     class Meta:
         model = Breach
@@ -88,9 +84,7 @@ class BreachFilter(django_filters.FilterSet):
 
 
 class CommunicationFilter(django_filters.FilterSet):
-    customer = django_filters.ModelChoiceFilter(
-        field_name="recipients", queryset=_customers(), label="Recipient"
-    )
+    customer = ReferenceFilter(field_name="recipients", queryset=_customers(), label="Recipient")
     month = _month_filter("sent_at")
 
     class Meta:

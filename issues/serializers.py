@@ -6,7 +6,7 @@ from __future__ import annotations
 from drf_spectacular.utils import extend_schema_field
 from rest_framework import serializers
 
-from core.api import Moment
+from core.api import JSONBody, Moment, RoundedDecimal
 from core.audience import RestrictedFieldsMixin
 from core.models import Organisation
 from core.schema import VersionField
@@ -99,7 +99,7 @@ class IssueSerializer(RestrictedFieldsMixin, serializers.ModelSerializer):
         read_only_fields = fields
 
 
-class IssueCreateSerializer(serializers.Serializer):
+class IssueCreateSerializer(JSONBody):
     title = serializers.CharField(max_length=200)
     category = serializers.ChoiceField(choices=Category.choices)
     identified_by = serializers.ChoiceField(choices=IdentifiedBy.choices)
@@ -111,7 +111,7 @@ class IssueCreateSerializer(serializers.Serializer):
     description = serializers.CharField(required=False, allow_blank=True, default="")
 
 
-class IssuePatchSerializer(serializers.Serializer):
+class IssuePatchSerializer(JSONBody):
     version = VersionField()
     status = serializers.ChoiceField(choices=IssueStatus.choices, required=False)
     status_at = Moment(required=False, help_text="When the status changed (default: now).")
@@ -123,15 +123,10 @@ class IssuePatchSerializer(serializers.Serializer):
     description = serializers.CharField(required=False)
     customers = _customers_field()
     mprn_count = serializers.IntegerField(min_value=0, max_value=2**31 - 1, required=False)
-    impact = LevelField(required=False)
-    financial_level = LevelField(required=False)
-
-    def validate(self, attrs):
-        if ("impact" in attrs) != ("financial_level" in attrs):
-            raise serializers.ValidationError(
-                {"financial_level": ["Re-scoring needs both impact and financial_level."]}
-            )
-        return attrs
+    impact = LevelField(required=False, help_text="Re-scores; the other level stays as it is.")
+    financial_level = LevelField(
+        required=False, help_text="Re-scores; the other level stays as it is."
+    )
 
 
 # --- Breaches -------------------------------------------------------------------------------
@@ -190,7 +185,7 @@ class BreachSerializer(serializers.ModelSerializer):
         return self._clocks(breach).resolution.state
 
 
-class BreachCreateSerializer(serializers.Serializer):
+class BreachCreateSerializer(JSONBody):
     severity = serializers.ChoiceField(choices=Severity.choices)
     identified_at = Moment()
     description = serializers.CharField()
@@ -201,7 +196,7 @@ class BreachCreateSerializer(serializers.Serializer):
     actions = serializers.CharField(required=False, allow_blank=True, default="")
 
 
-class BreachPatchSerializer(serializers.Serializer):
+class BreachPatchSerializer(JSONBody):
     version = VersionField()
     severity = serializers.ChoiceField(choices=Severity.choices, required=False)
     identified_at = Moment(required=False)
@@ -276,7 +271,7 @@ def monthly_with_as_issued(figures: type[serializers.Serializer]) -> type:
 CHECKLIST_FIELDS = [name for name, _ in CHECKLIST]
 
 
-class ChecklistSerializer(serializers.Serializer):
+class ChecklistSerializer(JSONBody):
     """The framework checklist (DOMAIN rule 4): which points the communication covers."""
 
     def get_fields(self):
@@ -319,7 +314,7 @@ class CommunicationSerializer(serializers.ModelSerializer):
         return {name: getattr(comm, name) for name in CHECKLIST_FIELDS}
 
 
-class CommunicationCreateSerializer(serializers.Serializer):
+class CommunicationCreateSerializer(JSONBody):
     kind = serializers.ChoiceField(choices=CommunicationKind.choices, default="ad_hoc")
     sent_at = Moment()
     subject = serializers.CharField(max_length=200)
@@ -334,7 +329,7 @@ class CommunicationCreateSerializer(serializers.Serializer):
         slug_field="reference", queryset=Breach.objects.all(), many=True, required=False
     )
     checklist = ChecklistSerializer(required=False)
-    score = serializers.DecimalField(
+    score = RoundedDecimal(
         max_digits=3, decimal_places=1, min_value=0, max_value=10, coerce_to_string=False
     )
 

@@ -24,6 +24,7 @@ from core.api import (
     parse_month,
     with_etag,
 )
+from core.calendar import MONTH_PATTERN
 from kvis import selectors, services
 from kvis.filters import KVIFilter
 from kvis.models import KVI
@@ -41,7 +42,7 @@ UPDATES_MONTH = OpenApiParameter(
     OpenApiParameter.QUERY,
     required=False,
     description="Only this month's updates, YYYY-MM.",
-    pattern=r"^\d{4}-\d{2}$",
+    pattern=MONTH_PATTERN,
 )
 
 

@@ -1,5 +1,6 @@
 import django_filters
 
+from core.filters import ReferenceFilter
 from core.models import Committee
 from kvis.models import KVI, KVIUpdate, RagChoices, UpdateStatus
 
@@ -15,7 +16,7 @@ class BootstrapFilterSet(django_filters.FilterSet):
 
 
 class KVIFilter(BootstrapFilterSet):
-    committee = django_filters.ModelChoiceFilter(
+    committee = ReferenceFilter(
         field_name="committees", queryset=Committee.objects.all(), label="Committee"
     )
     title = django_filters.CharFilter(lookup_expr="icontains", label="Title contains")
@@ -31,7 +32,7 @@ class UpdateFilter(BootstrapFilterSet):
     )
     status = django_filters.ChoiceFilter(choices=UpdateStatus.choices)
     reported_rag = django_filters.ChoiceFilter(choices=RagChoices.choices, label="Reported RAG")
-    committee = django_filters.ModelChoiceFilter(
+    committee = ReferenceFilter(
         field_name="kvi__committees", queryset=Committee.objects.all(), label="Committee"
     )
 

@@ -6,7 +6,7 @@ from django.urls import reverse
 from drf_spectacular.utils import extend_schema_field
 from rest_framework import serializers
 
-from core.api import Day, MonthField
+from core.api import Day, JSONBody, MonthField, RoundedDecimal
 from core.models import Committee
 from kvis import selectors
 from kvis.models import KVI, KVIUpdate, Measure, Pack, PackStatus, RagChoices
@@ -102,14 +102,14 @@ class UpdateSerializer(serializers.ModelSerializer):
         return self._locks(update)[1].get(update.month)
 
 
-class ResultInputSerializer(serializers.Serializer):
+class ResultInputSerializer(JSONBody):
     measure = serializers.IntegerField(help_text="The measure's id (see the KVI).")
-    actual = serializers.DecimalField(max_digits=12, decimal_places=2, allow_null=True)
+    actual = RoundedDecimal(max_digits=12, decimal_places=2, allow_null=True)
     met_on = Day(required=False, allow_null=True, default=None)
     note = serializers.CharField(required=False, allow_blank=True, default="", max_length=300)
 
 
-class UpdateSaveSerializer(serializers.Serializer):
+class UpdateSaveSerializer(JSONBody):
     month = MonthField(help_text="YYYY-MM")
     version = serializers.IntegerField(
         required=False,
@@ -177,7 +177,7 @@ class PackSerializer(serializers.ModelSerializer):
         return self._absolute(reverse("kvis:pack_pdf", args=[pack.pk]))
 
 
-class PackRequestSerializer(serializers.Serializer):
+class PackRequestSerializer(JSONBody):
     committee = serializers.SlugRelatedField(slug_field="code", queryset=Committee.objects.all())
     month = MonthField(help_text="YYYY-MM")
     force_reason = serializers.CharField(

@@ -17,6 +17,7 @@ from rest_framework.response import Response
 
 from core.api import (
     CSVExportMixin,
+    JSONBody,
     RolePermission,
     VersionedRetrieveMixin,
     expected_version,
@@ -82,7 +83,7 @@ class PlanSerializer(serializers.ModelSerializer):
         return rules.gate_missing(following, selectors.plan_facts(plan))
 
 
-class TransitionSerializer(serializers.Serializer):
+class TransitionSerializer(JSONBody):
     to = serializers.ChoiceField(choices=StepChoices.choices, help_text="The step to move to.")
     version = VersionField()
 

@@ -10,7 +10,7 @@ from drf_spectacular.utils import extend_schema, extend_schema_field, extend_sch
 from rest_framework import mixins, serializers, status, viewsets
 from rest_framework.response import Response
 
-from core.api import Day, RolePermission
+from core.api import Day, JSONBody, RolePermission, RoundedDecimal
 from kvis.models import RagChoices
 from surveys import selectors, services
 from surveys.models import Round, Survey
@@ -84,19 +84,19 @@ class RoundSerializer(serializers.ModelSerializer):
         return [_category_result(row) for row in rows.get(round.pk, [])]
 
 
-class ScoreInputSerializer(serializers.Serializer):
+class ScoreInputSerializer(JSONBody):
     category = serializers.CharField(help_text="The category's name, as in the survey.")
-    score = serializers.DecimalField(
+    score = RoundedDecimal(
         max_digits=5, decimal_places=2, min_value=0, max_value=100, allow_null=True
     )
 
 
-class RoundCreateSerializer(serializers.Serializer):
+class RoundCreateSerializer(JSONBody):
     survey = serializers.SlugRelatedField(slug_field="key", queryset=Survey.objects.all())
     label = serializers.CharField(max_length=100)
     held_on = Day()
     respondents = serializers.IntegerField(min_value=1, max_value=2**31 - 1)
-    target = serializers.DecimalField(
+    target = RoundedDecimal(
         max_digits=5, decimal_places=2, min_value=0, max_value=100, required=False
     )
     period_start = Day(required=False, allow_null=True)

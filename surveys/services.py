@@ -29,6 +29,8 @@ from surveys.models import (
 HEADLINE_SCORE_NEEDED = "Enter the {category} score: the KVI's RAG follows it."
 NO_RESPONDENTS = "A round needs at least one respondent."
 CATEGORY_OF_OTHER_SURVEY = "The category {category} belongs to another survey."
+ROUND_LABEL_TAKEN = "{survey} already has a round labelled {label!r}: choose another label."
+ROUND_DAY_TAKEN = "{survey} already has a round held on {held_on}: one round a day per survey."
 
 
 def _stamp(obj, user) -> None:
@@ -80,6 +82,16 @@ def round_create(
     if respondents < 1:
         raise ApplicationError(NO_RESPONDENTS)
     _check_headline(survey, scores)
+    # A round that is already there is a conflict with the data (409), not bad input.
+    if Round.objects.filter(survey=survey, label=label).exists():
+        raise ApplicationError(
+            ROUND_LABEL_TAKEN.format(survey=survey.name, label=label), field="label"
+        )
+    if Round.objects.filter(survey=survey, held_on=held_on).exists():
+        raise ApplicationError(
+            ROUND_DAY_TAKEN.format(survey=survey.name, held_on=held_on.isoformat()),
+            field="held_on",
+        )
     round = Round(
         survey=survey,
         label=label,

@@ -10,6 +10,7 @@ from kvis import services as kvi_services
 from kvis.selectors import kvi_suggestion
 from kvis.tests.factories import KVIFactory, MeasureFactory
 from surveys import selectors as survey_selectors
+from surveys import services as survey_services
 from surveys.models import Round
 from surveys.tests.factories import CategoryFactory, CategoryScoreFactory, RoundFactory
 from tests.api.conftest import CALLERS, refused_status
@@ -215,3 +216,21 @@ def test_round_without_headline_score_is_400(api_for, survey_rounds):
     )
     assert response.status_code == 400
     assert response.json() == {"scores": ["Enter the Overall score: the KVI's RAG follows it."]}
+
+
+def test_a_round_that_exists_already_is_409_with_a_message(api_for, survey_rounds):
+    # A conflict with the data, not bad input (issue #14): the same label, or the same day.
+    earlier, _ = survey_rounds
+    client = api_for(CUSTOMER_OPS)
+    same_label = {**_round(earlier.survey, Overall="80"), "label": earlier.label}
+    response = client.post("/api/surveys/rounds/", same_label, format="json")
+    assert response.status_code == 409
+    message = survey_services.ROUND_LABEL_TAKEN.format(
+        survey=earlier.survey.name, label=earlier.label
+    )
+    assert response.json() == {"detail": message}
+    same_day = {**_round(earlier.survey, Overall="80"), "held_on": "2020-06-01"}
+    response = client.post("/api/surveys/rounds/", same_day, format="json")
+    assert response.status_code == 409
+    assert "already has a round held on 2020-06-01" in response.json()["detail"]
+    assert Round.objects.count() == 2

@@ -1,11 +1,16 @@
 """The published schema says what the API does (issue #14, finding 12): months as YYYY-MM,
 `version` required on updates, every error answer described."""
 
+import re
+
 import pytest
+
+from core.calendar import BadMonth, parse_month
 
 pytestmark = pytest.mark.django_db
 
-MONTH_PATTERN = r"^\d{4}-\d{2}$"
+MONTH_PATTERN = r"^20\d{2}-(0[1-9]|1[0-2])$"
+MONTH_OR_EMPTY = r"^(20\d{2}-(0[1-9]|1[0-2]))?$"
 UPDATES = [
     ("/api/issues/{reference}/", "patch"),
     ("/api/breaches/{reference}/", "patch"),
@@ -37,7 +42,39 @@ def test_every_month_parameter_is_a_yyyy_mm_string(schema):
     assert len(months) >= 5
     for path, month in months:
         assert month["type"] == "string" and month.get("format") != "date", path
-        assert month["pattern"] == MONTH_PATTERN, path
+        # A list's filter may be empty (every month), as a page's filter form sends it.
+        assert month["pattern"] in (MONTH_PATTERN, MONTH_OR_EMPTY), path
+    lists = {path for path, month in months if month["pattern"] == MONTH_OR_EMPTY}
+    assert {"/api/issues/", "/api/breaches/", "/api/communications/"} <= lists
+    assert "/api/breaches/monthly/" not in lists
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "2020-11",
+        "2000-01",
+        "2099-12",
+        "2020-86",
+        "2020-00",
+        "2020-13",
+        "1999-12",
+        "2100-01",
+        "0000-00",
+        "9999-12",
+        "2020-1",
+        "2020-11x",
+        "20201-11",
+    ],
+)
+def test_the_month_pattern_accepts_exactly_what_the_api_accepts(text):
+    # Before: ^\d{4}-\d{2}$ let a client think 2020-86 or 0000-00 would do; the API refuses them.
+    try:
+        parse_month(text)
+        accepted = True
+    except BadMonth:
+        accepted = False
+    assert bool(re.match(MONTH_PATTERN, text)) is accepted
 
 
 @pytest.mark.parametrize(("path", "method"), UPDATES)
