@@ -37,6 +37,13 @@ def _login(page, live_server, username):
     page.wait_for_load_state()
 
 
+@pytest.fixture
+def browser_context_args(browser_context_args):
+    # axe-core is injected by the test, not served by the portal: the portal's CSP (script-src
+    # 'self') rightly refuses an inline script, so this context lets the test's own through.
+    return {**browser_context_args, "bypass_csp": True}
+
+
 def test_the_briefing_book_reads_like_the_pack_and_passes_axe(
     november_pack, page, live_server, screenshot
 ):
