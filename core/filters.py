@@ -20,9 +20,7 @@ class MonthFormField(forms.Field):
             raise forms.ValidationError(str(error), code="invalid") from None
 
 
-@extend_schema_field(
-    {"type": "string", "pattern": r"^\d{4}-\d{2}$", "example": "2020-11"}
-)
+@extend_schema_field({"type": "string", "pattern": r"^\d{4}-\d{2}$", "example": "2020-11"})
 class MonthFilter(django_filters.Filter):
     """A list filter on a calendar month, YYYY-MM."""
 

@@ -1,11 +1,17 @@
 import django_filters
+from django.contrib.auth.models import AnonymousUser
 
-from core.models import Organisation
 from performance_plans.models import Plan, StepChoices
+from performance_plans.selectors import parties_visible_to
+
+
+def _parties(request):
+    # Without a request (the schema generator) no party is listed.
+    return parties_visible_to(getattr(request, "user", AnonymousUser()))
 
 
 class PlanFilter(django_filters.FilterSet):
-    party = django_filters.ModelChoiceFilter(queryset=Organisation.objects.filter(is_party=True))
+    party = django_filters.ModelChoiceFilter(queryset=_parties)
     step = django_filters.ChoiceFilter(choices=StepChoices.choices)
 
     class Meta:
