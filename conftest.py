@@ -129,10 +129,13 @@ def _roles_survive_flush(request):
         from django.apps import apps
 
         from core.models import VersionedSettings
-        from core.roles import sync_all_roles
+        from core.roles import grant_role_permissions, sync_all_roles
         from issues.defaults import defaults_create
+        from issues.permissions import WEIGHTS_PERMISSIONS
 
         sync_all_roles()
+        # The communications framework weights' permissions, which migration 0007 grants.
+        grant_role_permissions(apps, "issues", WEIGHTS_PERMISSIONS)
         defaults_create()
         for model in apps.get_models():
             if issubclass(model, VersionedSettings) and not model.objects.exists():

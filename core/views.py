@@ -12,7 +12,7 @@ from django.views.decorators.http import require_GET
 from django.views.generic import FormView
 
 from core import selectors
-from core.errors import ApplicationError
+from core.errors import ApplicationError, StaleVersion
 from core.roles import PARTY_HOME, ROLE_HOME, home_for, user_roles
 
 
@@ -63,6 +63,7 @@ class ServiceFormView(PermissionRequiredMixin, FormView):
     ValidationError comes back on the form's fields (400), never as a 500.
     """
 
+    template_name = "core/form.html"
     heading = ""
     success_message = "Saved."
 
@@ -77,14 +78,9 @@ class ServiceFormView(PermissionRequiredMixin, FormView):
         """The message shown after a save (`success_message` unless a view says more)."""
         return self.success_message
 
-    def conflict_rows(self, form, current: dict) -> list[tuple[str, object]]:
-        """The record's current values as (label, value), labelled as the form labels them."""
-        rows = []
-        for name, value in current.items():
-            field = form.fields.get(name)
-            label = field.label if field and field.label else name.replace("_", " ")
-            rows.append((str(label)[:1].upper() + str(label)[1:], value))
-        return rows
+    def conflict_rows(self, form, current: dict | None) -> list[dict]:
+        """What the user typed beside the record's current values (core/_conflict_current)."""
+        return conflict_rows(form, current or {})
 
     def get_context_data(self, **kwargs):
         return super().get_context_data(heading=self.heading, **kwargs)
@@ -96,6 +92,10 @@ class ServiceFormView(PermissionRequiredMixin, FormView):
             shown = error.field in form.fields and not form.fields[error.field].widget.is_hidden
             field = error.field if shown else None  # a hidden field's error would go unseen
             form.add_error(field, error.message)
+            if isinstance(error, StaleVersion) and "version" in form.fields:
+                # Saving again after comparing keeps the user's values over the current ones.
+                form.data = form.data.copy()
+                form.data["version"] = error.theirs
             return self.refuse(
                 form,
                 status=409,
@@ -115,3 +115,35 @@ class ServiceFormView(PermissionRequiredMixin, FormView):
     def refuse(self, form, *, status: int, **context):
         """The form again, with its errors and what the user typed, under `status`."""
         return self.render_to_response(self.get_context_data(form=form, **context), status=status)
+
+
+def conflict_rows(form, current: dict) -> list[dict]:
+    """Each field of a refused stale save as the user typed it beside what is saved now."""
+    rows = []
+    for name, theirs in current.items():
+        if name == "version":
+            continue
+        field = form.fields.get(name)
+        yours = _shown(field, form[name].value()) if field else None
+        rows.append(
+            {
+                "label": field.label
+                if field and field.label
+                else name.replace("_", " ").capitalize(),
+                "yours": yours,
+                "theirs": theirs,
+                "differs": field is not None and str(yours) != str(theirs),
+            }
+        )
+    return rows
+
+
+def _shown(field, value):
+    """A form value as its field shows it: a choice by its label."""
+    choices = getattr(field, "choices", None)
+    if choices is None or value in (None, ""):
+        return value
+    labels = {str(key): label for key, label in choices}
+    if isinstance(value, list | tuple):
+        return ", ".join(labels.get(str(v), str(v)) for v in value)
+    return labels.get(str(value), value)

@@ -1,10 +1,13 @@
 from django.contrib import admin
+from django.db import transaction
 from simple_history.admin import SimpleHistoryAdmin
 
+from issues.comms_weights import DEFAULT_WEIGHTS
 from issues.models import (
     Band,
     Breach,
     BreachPolicy,
+    CommsWeights,
     Communication,
     Issue,
     IssueAction,
@@ -40,6 +43,24 @@ class ScoringMatrixAdmin(VersionedSettingsAdmin):
 @admin.register(Band)
 class BandAdmin(SimpleHistoryAdmin):
     list_display = ["matrix", "name", "min_score", "max_score", "notify_days", "plan_days"]
+
+
+@admin.register(CommsWeights)
+class CommsWeightsAdmin(admin.ModelAdmin):
+    """A change of weights is a new version; the versions before it stay as scored with."""
+
+    list_display = ["version", *DEFAULT_WEIGHTS, "created_at"]
+
+    def has_change_permission(self, request, obj=None):
+        return obj is None and super().has_change_permission(request, obj)
+
+    def has_delete_permission(self, request, obj=None):
+        return False
+
+    def save_model(self, request, obj, form, change):
+        with transaction.atomic():
+            obj.version = CommsWeights.next_version()
+            super().save_model(request, obj, form, change)
 
 
 @admin.register(BreachPolicy)

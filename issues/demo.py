@@ -1,8 +1,9 @@
 """Demo registers for the KVI year 2020/21, so November 2020 reads as the seed documents do:
 
 - 3 Low breaches in November 2020, all on time ("There were 3 low breaches only": Green);
-- communications scoring 9.7 in November, 8.3 in October (a 1.4 increase) and a KVI-year-to-date
-  mean of 8.1 over April–November ("Met Expectations");
+- communications scored from their framework checklists (issues/comms_weights.py): 9.7 in
+  November (10.0, 10.0, 9.1), 8.3 in October (a 1.4 increase) and a KVI-year-to-date mean of 8.1
+  over April–November ("Met Expectations");
 - ten AQ defects identified in November, nine of them by the provider (90 %), all scored;
 - open issues of every age band at the end of November, one with an overdue rectification task.
 
@@ -12,7 +13,6 @@ title, description or subject before it is created.
 
 import json
 from datetime import date, datetime, timedelta
-from decimal import Decimal
 from pathlib import Path
 
 from django.contrib.auth import get_user_model
@@ -21,7 +21,7 @@ from django.db import transaction
 from core.calendar import LONDON
 from core.models import ClosureDay, Organisation
 from issues import services
-from issues.models import Breach, Communication, Issue, RectificationTask
+from issues.models import CHECKLIST, Breach, Communication, Issue, RectificationTask
 
 DATA = Path(__file__).parent / "demo_data"
 #: Who every demo communication goes to, and the lists it names.
@@ -112,22 +112,15 @@ def _breach(ops, orgs, row: dict) -> None:
 
 
 def _communication(ops, orgs, row: dict) -> None:
-    score = Decimal(row["quality_score"])
+    """A communication scored from its checklist: every framework point but those it missed."""
     november = row["kind"] == "ad_hoc"  # November's are the ad hoc ones, about the AQ defects
     services.communication_create(
         kind=row["kind"],
         sent_at=_at(row["sent_at"]),
         subject=row["subject"],
-        quality_score=score,
         owner=ops,
         recipients=[orgs[s] for s in RECIPIENTS],
         distribution_lists=DISTRIBUTION_LISTS,
         issues=list(Issue.objects.filter(title__startswith="AQ defect")[:2]) if november else [],
-        distribution_list_named=True,
-        states_subject=True,
-        states_action_taken=True,
-        states_customer_action=score >= 8,
-        states_impact=True,
-        states_known_unknown=score >= 9,
-        gives_contact=True,
+        **{point: point not in row["points_missed"] for point, _ in CHECKLIST},
     )

@@ -192,13 +192,21 @@ class CommunicationForm(VersionedForm):
             "breaches",
             *[field for field, _ in CHECKLIST],
             "quality_score",
+            "score_reason",
             "owner",
         ]
-        widgets = {"sent_at": DATETIME}
-        labels = dict(CHECKLIST)
+        widgets = {"sent_at": DATETIME, "score_reason": forms.Textarea(attrs={"rows": 2})}
+        labels = {**dict(CHECKLIST), "quality_score": "Adjusted score (out of 10)"}
+        help_texts = {
+            "quality_score": "Leave empty to take the framework's score: the weights of the "
+            "points ticked above. Another score needs a reason."
+        }
 
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
+        self.fields["quality_score"].required = False
+        if self.instance.pk and not self.instance.score_adjusted:
+            self.initial["quality_score"] = None  # the score follows the checklist
         self.fields["owner"].queryset = _people()
         self.fields["issues"].required = False
         self.fields["breaches"].required = False

@@ -27,3 +27,12 @@ ROLE_PERMISSIONS = {
     ADMIN: full_access(REGISTER_MODELS + CONFIG_MODELS)
     + ["view_internal_issue", "rescore_issue", "view_remindersent"],
 }
+
+#: The communications framework weights, added after 0002 (which grants ROLE_PERMISSIONS
+#: strictly, so the table cannot name a later model): granted by migration 0007.
+WEIGHTS_PERMISSIONS = {
+    COMMITTEE_MEMBER: view_only(["commsweights"]),
+    CUSTOMER_OPS: view_only(["commsweights"]),
+    PAFA: view_only(["commsweights"]),
+    ADMIN: full_access(["commsweights"]),
+}

@@ -6,9 +6,9 @@ the shared calendar's (core.calendar).
 
 from __future__ import annotations
 
-from collections.abc import Iterable
+from collections.abc import Iterable, Mapping
 from dataclasses import dataclass
-from datetime import datetime, timedelta
+from datetime import datetime
 from decimal import ROUND_HALF_UP, Decimal
 
 from core.calendar import (
@@ -20,6 +20,7 @@ from core.calendar import (
     local_day,
     month_end,
 )
+from core.presentation import duration_words
 from kvis.rules import Rag, Suggestion, score_class, score_rag
 
 # --- Issue score (DOMAIN rule 1) -------------------------------------------------------------
@@ -124,28 +125,22 @@ class ClockState:
         return self.state in ("missed", "overdue")
 
 
-def _duration(delta: timedelta) -> str:
-    minutes = int(delta.total_seconds() // 60)
-    days, minutes = divmod(minutes, 24 * 60)
-    hours, minutes = divmod(minutes, 60)
-    if days:
-        return f"{days}d {hours}h"
-    if hours:
-        return f"{hours}h {minutes}m"
-    return f"{minutes}m"
-
-
 def clock_state(due: datetime | None, done_at: datetime | None, now: datetime) -> ClockState:
     """Whether a deadline was met, missed, is still open (and how long is left) or overdue."""
     if due is None:
         return ClockState("not_applicable", "Reported in the monthly report")
     if done_at is not None:
         if done_at <= due:
-            return ClockState("met", f"Met, {_duration(due - done_at)} before the deadline")
-        return ClockState("missed", f"Missed by {_duration(done_at - due)}")
+            return ClockState("met", f"Met, {duration_words(due - done_at)} before the deadline")
+        return ClockState("missed", f"Missed by {duration_words(done_at - due)}")
     if now <= due:
-        return ClockState("open", f"{_duration(due - now)} left")
-    return ClockState("overdue", f"Overdue by {_duration(now - due)}")
+        return ClockState("open", f"{duration_words(due - now)} left")
+    return ClockState("overdue", f"Overdue by {duration_words(now - due)}")
+
+
+def breach_logged_message(notification: ClockState, resolution: ClockState) -> str:
+    """What is true of a just-logged breach's two clocks, each as it stands now."""
+    return f"Breach logged. Notification: {notification.text}. Resolution: {resolution.text}."
 
 
 # --- Breach thresholds (DOMAIN rule 2) --------------------------------------------------------
@@ -204,6 +199,19 @@ def mean_score(scores: Iterable[Decimal]) -> Decimal | None:
     if not values:
         return None
     return (sum(values) / len(values)).quantize(ONE_PLACE, rounding=ROUND_HALF_UP)
+
+
+def comms_framework_score(
+    points_met: Mapping[str, bool], weights: Mapping[str, Decimal]
+) -> Decimal:
+    """A communication's score out of 10 from the framework: the weights of the points it meets."""
+    met = (weight for point, weight in weights.items() if points_met.get(point))
+    return sum(met, Decimal("0")).quantize(ONE_PLACE, rounding=ROUND_HALF_UP)
+
+
+def comms_score_needs_reason(framework: Decimal, assessed: Decimal, reason: str) -> bool:
+    """An assessor may give a score other than the framework's only with a written reason."""
+    return assessed != framework and not reason.strip()
 
 
 @dataclass(frozen=True)

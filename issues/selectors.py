@@ -8,17 +8,19 @@ from dataclasses import dataclass
 from datetime import date, datetime
 from decimal import Decimal
 
-from django.db.models import Prefetch, QuerySet
+from django.db.models import Max, Prefetch, QuerySet
 from django.utils import timezone
+from django.utils.text import capfirst
 from simple_history.utils import get_m2m_reverse_field_name
 
-from core.calendar import add_months, kvi_year_start, local_day
+from core.calendar import add_months, first_of_month, kvi_year_start, local_day
 from issues import rules
 from issues.models import (
     CHECKLIST,
     Breach,
     BreachPolicy,
     Category,
+    CommsWeights,
     Communication,
     IdentifiedBy,
     Issue,
@@ -100,9 +102,12 @@ def communication_detail(pk: int) -> Communication:
     )
 
 
-def checklist_rows(comm: Communication) -> list[tuple[str, bool]]:
-    """The framework checklist of a communication as (words, ticked)."""
-    return [(label, getattr(comm, field)) for field, label in CHECKLIST]
+def checklist_rows(comm: Communication) -> list[tuple[str, bool, Decimal | None]]:
+    """The framework checklist of a communication as (words, ticked, weight), with the weights
+    of the version it was scored with."""
+    weights = CommsWeights.objects.filter(version=comm.weights_version).first()
+    points = weights.as_mapping() if weights else {}
+    return [(label, getattr(comm, field), points.get(field)) for field, label in CHECKLIST]
 
 
 def history_rows(obj, limit: int = 20) -> list[dict]:
@@ -114,20 +119,41 @@ def history_rows(obj, limit: int = 20) -> list[dict]:
     }
     rows = []
     for newer, older in zip(entries, [*entries[1:], None], strict=True):
-        changed = []
+        changed, changes = [], []
         if older is not None:
             diff = newer.diff_against(older, excluded_fields=list(m2m))
             changed = [c.field for c in diff.changes]
-            changed += [name for name, by in m2m.items() if by[newer.pk] != by[older.pk]]
+            changes = [_change(older, newer, name) for name in changed if name != "version"]
+            moved = [name for name, by in m2m.items() if by[newer.pk] != by[older.pk]]
+            changed += moved
+            changes += [{"label": _label(newer, n), "before": None, "after": None} for n in moved]
         rows.append(
             {
                 "at": newer.history_date,
                 "by": _person(newer.history_user),
                 "kind": {"+": "Created", "~": "Changed", "-": "Deleted"}[newer.history_type],
                 "fields": ", ".join(changed),
+                "changes": changes,
             }
         )
     return rows
+
+
+def _label(entry, name: str) -> str:
+    return capfirst(entry.instance_type._meta.get_field(name).verbose_name)
+
+
+def _change(older, newer, name: str) -> dict:
+    """One changed field as a reader sees it: its label, and the value before and after (a
+    choice by its label, a related record by its name)."""
+    field = newer.instance_type._meta.get_field(name)
+
+    def shown(entry):
+        if field.choices:
+            return getattr(entry, f"get_{name}_display")()
+        return getattr(entry, name)
+
+    return {"label": capfirst(field.verbose_name), "before": shown(older), "after": shown(newer)}
 
 
 def _m2m_by_entry(entries, field) -> dict[int, frozenset]:
@@ -528,3 +554,16 @@ def late_entries_before(before: date) -> list[LateEntry]:
         for c in Communication.objects.filter(**marked, sent_at__lt=start).select_related(related)
     ]
     return entries
+
+
+def latest_register_month(today: date) -> date:
+    """The latest month the registers report on: that of the newest issue, breach or
+    communication, never after this month; this month when the registers are empty."""
+    newest = [
+        Issue.objects.aggregate(m=Max("identified_at"))["m"],
+        Breach.objects.aggregate(m=Max("identified_at"))["m"],
+        Communication.objects.aggregate(m=Max("sent_at"))["m"],
+    ]
+    months = [first_of_month(timezone.localtime(m).date()) for m in newest if m is not None]
+    this_month = first_of_month(today)
+    return min(max(months), this_month) if months else this_month

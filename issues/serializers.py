@@ -289,6 +289,13 @@ class CommunicationSerializer(serializers.ModelSerializer):
     score = serializers.DecimalField(
         source="quality_score", max_digits=3, decimal_places=1, coerce_to_string=False
     )
+    framework_score = serializers.DecimalField(
+        max_digits=3,
+        decimal_places=1,
+        coerce_to_string=False,
+        allow_null=True,
+        help_text="The weights of the framework points met; score differs only with score_reason.",
+    )
     owner = serializers.CharField(source="owner.username", read_only=True)
 
     class Meta:
@@ -304,6 +311,9 @@ class CommunicationSerializer(serializers.ModelSerializer):
             "breaches",
             "checklist",
             "score",
+            "framework_score",
+            "score_reason",
+            "weights_version",
             "owner",
             "version",
         ]
@@ -330,8 +340,16 @@ class CommunicationCreateSerializer(JSONBody):
     )
     checklist = ChecklistSerializer(required=False)
     score = RoundedDecimal(
-        max_digits=3, decimal_places=1, min_value=0, max_value=10, coerce_to_string=False
+        max_digits=3,
+        decimal_places=1,
+        min_value=0,
+        max_value=10,
+        coerce_to_string=False,
+        required=False,
+        allow_null=True,
+        help_text="Leave out to take the framework's score; another score needs score_reason.",
     )
+    score_reason = serializers.CharField(required=False, allow_blank=True, default="")
 
 
 class CommunicationMonthSerializer(serializers.Serializer):

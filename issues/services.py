@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from collections.abc import Iterable
 from datetime import date, datetime
+from decimal import Decimal
 
 from django.db import transaction
 from django.utils import timezone
@@ -15,8 +16,10 @@ from core.models import Organisation
 from core.writes import auto_now_fields, claim_version, model_create, model_update, stamp_history
 from issues import references, rules, selectors
 from issues.models import (
+    CHECKLIST,
     ActionKind,
     Breach,
+    CommsWeights,
     Communication,
     Issue,
     IssueAction,
@@ -370,25 +373,28 @@ def communication_create(
     kind: str,
     sent_at: datetime,
     subject: str,
-    quality_score,
     owner,
+    quality_score=None,
+    score_reason: str = "",
     recipients: Iterable = (),
     distribution_lists: str = "",
     issues: Iterable = (),
     breaches: Iterable = (),
     **checklist: bool,
 ) -> Communication:
-    """Record a communication with its framework checklist and quality score."""
+    """Record a communication with its framework checklist; its score is the framework's unless
+    the assessor gives another with a written reason."""
     _require_moment(sent_at, "Sent at")
     customers = _customers(recipients)
     comm = Communication(
         kind=kind,
         sent_at=sent_at,
         subject=subject,
-        quality_score=quality_score,
         owner=owner,
         distribution_lists=distribution_lists,
+        score_reason=score_reason,
         **checklist,
+        **_score({**checklist, "score_reason": score_reason}, assessed=quality_score),
     )
     late.mark_recorded_after_issue(comm, calendar.local_day(sent_at))
     references.create_with_reference(comm, "COM", calendar.local_day(sent_at).year)
@@ -409,10 +415,39 @@ def communication_update(
     by=None,
     **fields,
 ) -> Communication:
-    """Change a communication, refusing a stale edit."""
+    """Change a communication, refusing a stale edit; the score follows the checklist unless
+    the assessor adjusted it (a given `quality_score` of None returns it to the framework's)."""
+    adjusted = communication.quality_score if communication.score_adjusted else None
+    assessed = fields.pop("quality_score", adjusted)
+    values = {name: getattr(communication, name) for name in CHECKLIST_FIELDS + ["score_reason"]}
+    fields.update(_score({**values, **fields}, assessed=assessed))
     customers = None if recipients is None else _customers(recipients)
     related = {"recipients": customers, "issues": issues, "breaches": breaches}
     version_before = communication.version
     communication = _update(communication, version=version, data=fields, by=by, related=related)
     _mark_if_edited_late(communication, version_before, communication.sent_at)
     return communication
+
+
+SCORE_NEEDS_REASON = (
+    "The framework gives {framework}/10 for the points met: a different score needs a written "
+    "reason (or leave the score empty to use the framework's)."
+)
+CHECKLIST_FIELDS = [name for name, _ in CHECKLIST]
+
+
+def _score(values: dict, *, assessed) -> dict:
+    """A communication's score fields from its checklist `values` and the current framework
+    weights (their version stamped); an assessed score other than the framework's needs the
+    reason in `values`."""
+    weights = CommsWeights.current()
+    points = weights.as_mapping()
+    framework = rules.comms_framework_score({p: values.get(p) for p in points}, points)
+    score = framework if assessed is None else Decimal(assessed)
+    if rules.comms_score_needs_reason(framework, score, values.get("score_reason", "")):
+        raise ApplicationError(SCORE_NEEDS_REASON.format(framework=framework), field="score_reason")
+    return {
+        "framework_score": framework,
+        "weights_version": weights.version,
+        "quality_score": score,
+    }

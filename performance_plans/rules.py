@@ -325,3 +325,36 @@ def upload_problem(name: str, size: int, head: bytes, *, max_bytes: int = MAX_UP
         # Text has no NUL bytes; binary files (a renamed spreadsheet or image) do.
         return UPLOAD_BAD_CONTENT.format(name, kind)
     return None
+
+
+# --- Plan dates that must follow one another -------------------------------------------------
+
+#: (later field, earlier field, what the later one is): a plan's dates run in this order.
+DATE_ORDER = (
+    ("meeting_held_on", "mandated_on", "The formal meeting"),
+    ("signed_for_party_on", "meeting_held_on", "The party's signature"),
+    ("signed_for_provider_on", "meeting_held_on", "The provider's signature"),
+    ("notified_on", "meeting_held_on", "The written notification"),
+    ("reviews_start_on", "notified_on", "The start of reviews"),
+    ("impact_notified_on", "mandated_on", "The contractual impact notice"),
+    ("closed_on", "mandated_on", "The closure"),
+)
+DATE_LABELS = {
+    "mandated_on": "the mandating meeting",
+    "meeting_held_on": "the formal meeting",
+    "notified_on": "the written notification",
+}
+DATE_BEFORE = "{what} ({later:%-d %b %Y}) cannot be before {earlier_label} ({earlier:%-d %b %Y})."
+
+
+def plan_date_contradictions(dates: dict[str, date | None]) -> dict[str, str]:
+    """The plan's dates that contradict each other: field → why (the later date of each pair
+    that comes before the earlier one); dates not yet recorded contradict nothing."""
+    found = {}
+    for later, earlier, what in DATE_ORDER:
+        after, before = dates.get(later), dates.get(earlier)
+        if after and before and after < before and later not in found:
+            found[later] = DATE_BEFORE.format(
+                what=what, later=after, earlier_label=DATE_LABELS[earlier], earlier=before
+            )
+    return found

@@ -10,6 +10,7 @@ from django.contrib.auth.backends import ModelBackend
 from django.contrib.contenttypes.models import ContentType
 from django.db.models import OuterRef, Prefetch, QuerySet, Subquery
 
+from core.models import Organisation
 from kvis.rules import Rag
 from performance_plans import rules
 from performance_plans.models import (
@@ -49,6 +50,17 @@ def plans_visible_to(user) -> QuerySet[Plan]:
     if ModelBackend().has_perm(user, "performance_plans.view_plan"):
         return plans
     return plans.for_party_user(user).filter(party__is_party=True)
+
+
+def parties_visible_to(user) -> QuerySet[Organisation]:
+    """The parties whose plans `user` may read: every party for a role that reads plans, else
+    only the parties the user works for; what the party filters offer."""
+    parties = Organisation.objects.filter(is_party=True).order_by("name")
+    if not user.is_authenticated:
+        return parties.none()
+    if ModelBackend().has_perm(user, "performance_plans.view_plan"):
+        return parties
+    return parties.filter(users=user)
 
 
 def plan_facts(plan: Plan) -> PlanFacts:

@@ -4,7 +4,7 @@ from surveys.models import YouSaidWeDid
 
 
 class FeedbackTable(tables.Table):
-    raised_on = tables.DateColumn("d M Y", verbose_name="Raised")
+    raised_on = tables.DateColumn(verbose_name="Raised")
     organisation = tables.Column(verbose_name="Customer", default="All customers")
     source = tables.Column(accessor="get_source_display", verbose_name="From", order_by="source")
     round = tables.Column(verbose_name="Survey round", default="–")

@@ -1,6 +1,8 @@
 """The issue register, the data-breach register, customer communications and their
 configuration (scoring matrix and bands, breach policy). One module per part; import from here."""
 
+# The framework's weights live in their own module; imported here so Django registers them.
+from issues.comms_weights import CommsWeights  # noqa: F401
 from issues.models.breaches import (  # noqa: F401
     CHECKLIST,
     Breach,

@@ -142,7 +142,20 @@ class Communication(RecordedAfterIssue):
         max_digits=3,
         decimal_places=1,
         validators=[MinValueValidator(0), MaxValueValidator(10)],
-        help_text="Out of 10, against the framework.",
+        help_text="Out of 10: the framework's score, unless an assessor adjusted it.",
+    )
+    framework_score = models.DecimalField(
+        max_digits=3,
+        decimal_places=1,
+        null=True,
+        editable=False,
+        help_text="Out of 10: the weights of the framework points met.",
+    )
+    weights_version = models.PositiveIntegerField(null=True, editable=False)
+    score_reason = models.TextField(
+        "Reason for adjusting the score",
+        blank=True,
+        help_text="Needed when the score differs from the framework's.",
     )
     owner = models.ForeignKey(
         settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="communications"
@@ -157,6 +170,11 @@ class Communication(RecordedAfterIssue):
 
     def __str__(self) -> str:
         return f"{self.reference} {self.subject}"
+
+    @property
+    def score_adjusted(self) -> bool:
+        """Whether an assessor's score replaced the framework's."""
+        return self.framework_score is not None and self.quality_score != self.framework_score
 
     def clean(self) -> None:
         if _in_future(self.sent_at):

@@ -35,6 +35,12 @@ def test_three_low_breaches_in_november_are_green(demo):
     assert figures["suggestion"].rag == Rag.GREEN
 
 
+def test_novembers_communications_score_9_7_from_their_checklists(demo):
+    november = Communication.objects.sent_in(NOVEMBER)
+    assert sorted(str(c.framework_score) for c in november) == ["10.0", "10.0", "9.1"]
+    assert not any(c.score_adjusted for c in Communication.objects.all())
+
+
 def test_communications_score_as_reported(demo):
     figures = selectors.comms_month(NOVEMBER)
     assert figures["mean"] == Decimal("9.7")

@@ -12,6 +12,7 @@ from hypothesis import strategies as st
 from core import calendar
 from core.calendar import LONDON
 from issues import rules
+from issues.comms_weights import DEFAULT_WEIGHTS
 from kvis.rules import Rag
 
 BANK = frozenset(holidays.country_holidays("GB", subdiv="ENG", years=range(2019, 2030)))
@@ -250,16 +251,26 @@ def test_a_later_identification_is_never_due_earlier(identified, n):
 DUE = at(2021, 6, 16, 23, 59, 59, 999999)
 
 
+def test_a_logged_breach_message_says_what_is_true_of_each_clock_now():
+    overdue = rules.clock_state(DUE, None, at(2021, 6, 19, 0, 0))
+    running = rules.clock_state(DUE, None, at(2021, 6, 16, 20))
+    assert rules.breach_logged_message(overdue, overdue) == (
+        "Breach logged. Notification: Overdue by 2 days. Resolution: Overdue by 2 days."
+    )
+    assert "running" not in rules.breach_logged_message(overdue, running)
+    assert rules.breach_logged_message(overdue, running).endswith("Resolution: 3 h 59 min left.")
+
+
 @pytest.mark.parametrize(
     ("done", "now", "state", "text"),
     [
-        (at(2021, 6, 15, 10), at(2021, 6, 20), "met", "Met, 1d 13h before the deadline"),
-        (DUE, at(2021, 6, 20), "met", "Met, 0m before the deadline"),
-        (at(2021, 6, 17, 1), at(2021, 6, 20), "missed", "Missed by 1h 0m"),
-        (None, at(2021, 6, 16, 20), "open", "3h 59m left"),
-        (None, DUE, "open", "0m left"),
-        (None, at(2021, 6, 17, 0, 0), "overdue", "Overdue by 0m"),
-        (None, at(2021, 6, 19, 0, 0), "overdue", "Overdue by 2d 0h"),
+        (at(2021, 6, 15, 10), at(2021, 6, 20), "met", "Met, 1 day 13 h before the deadline"),
+        (DUE, at(2021, 6, 20), "met", "Met, 0 min before the deadline"),
+        (at(2021, 6, 17, 1), at(2021, 6, 20), "missed", "Missed by 1 h"),
+        (None, at(2021, 6, 16, 20), "open", "3 h 59 min left"),
+        (None, DUE, "open", "0 min left"),
+        (None, at(2021, 6, 17, 0, 0), "overdue", "Overdue by 0 min"),
+        (None, at(2021, 6, 19, 0, 0), "overdue", "Overdue by 2 days"),
     ],
 )
 def test_clock_state(done, now, state, text):
@@ -332,6 +343,49 @@ def test_breach_rag_is_red_exactly_when_a_threshold_is_exceeded(counts, missed):
 # --- Communications -------------------------------------------------------------------------
 
 C = rules.CommsClasses()
+W = DEFAULT_WEIGHTS
+POINTS = list(W)
+
+
+def test_default_framework_weights_add_up_to_10():
+    assert sum(W.values()) == 10
+
+
+@pytest.mark.parametrize(
+    ("missed", "score"),
+    [
+        ((), "10.0"),
+        (("gives_contact",), "9.1"),
+        (("states_subject", "distribution_list_named"), "8.4"),
+        (("states_customer_action", "states_subject"), "7.0"),
+        (tuple(POINTS), "0.0"),
+    ],
+)
+def test_comms_framework_score_is_the_weights_of_the_points_met(missed, score):
+    met = {point: point not in missed for point in POINTS}
+    assert rules.comms_framework_score(met, W) == Decimal(score)
+
+
+@given(st.sets(st.sampled_from(POINTS)))
+def test_comms_framework_score_grows_with_each_point_met_and_stays_in_0_to_10(met):
+    score = rules.comms_framework_score(dict.fromkeys(met, True), W)
+    assert Decimal(0) <= score <= Decimal(10)
+    for other in set(POINTS) - met:
+        more = rules.comms_framework_score(dict.fromkeys(met | {other}, True), W)
+        assert more == score + W[other]
+
+
+@pytest.mark.parametrize(
+    ("framework", "assessed", "reason", "needs"),
+    [
+        ("9.1", "9.1", "", False),
+        ("9.1", "9.5", "", True),
+        ("9.1", "9.5", "   ", True),
+        ("9.1", "9.5", "Went out within the hour.", False),
+    ],
+)
+def test_an_adjusted_comms_score_needs_a_written_reason(framework, assessed, reason, needs):
+    assert rules.comms_score_needs_reason(Decimal(framework), Decimal(assessed), reason) is needs
 
 
 @pytest.mark.parametrize(

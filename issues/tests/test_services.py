@@ -15,6 +15,7 @@ from core.models import ClosureDay, SettingsMissing
 from core.tests.factories import OrganisationFactory, UserFactory
 from issues import reminders, rules, selectors, services
 from issues.models import (
+    CHECKLIST,
     ActionKind,
     Band,
     Breach,
@@ -222,6 +223,9 @@ def test_history_is_kept_for_issues():
     services.issue_update(issue=issue, version=issue.version, title="Renamed")
     rows = selectors.history_rows(issue)
     assert rows[0]["kind"] == "Changed" and "title" in rows[0]["fields"]
+    title = next(c for c in rows[0]["changes"] if c["label"] == "Title")
+    assert title["after"] == "Renamed" and title["before"] != "Renamed"
+    assert "Version" not in [c["label"] for c in rows[0]["changes"]]
 
 
 # --- Breaches -------------------------------------------------------------------------------
@@ -290,6 +294,62 @@ def test_communications_month_mean_change_ytd_and_class():
     assert figures["ytd_mean"] == Decimal("8.3")  # (7.0 + 8.3 + 9.7) / 3
     assert figures["class"] == "Exceeded Expectations"
     assert figures["suggestion"].rag == Rag.GREEN
+
+
+ALL_POINTS = {point: True for point, _ in CHECKLIST}
+
+
+def _comm(**extra):
+    return services.communication_create(
+        kind="ad_hoc",
+        sent_at=at(2020, 11, 10, 12),
+        subject="AQ defects",
+        owner=UserFactory(),
+        **{**ALL_POINTS, "gives_contact": False},
+        **extra,
+    )
+
+
+def test_a_communication_is_scored_from_the_framework_weights():
+    comm = _comm()
+    assert (comm.quality_score, comm.framework_score, comm.weights_version) == (
+        Decimal("9.1"),
+        Decimal("9.1"),
+        1,
+    )
+    assert not comm.score_adjusted
+
+
+def test_an_assessor_adjusts_a_score_only_with_a_reason_which_is_kept():
+    with pytest.raises(ApplicationError, match=r"framework gives 9\.1/10") as refused:
+        _comm(quality_score=Decimal("9.5"))
+    assert refused.value.field == "score_reason"
+    comm = _comm(quality_score=Decimal("9.5"), score_reason="Contact given by phone the same hour.")
+    assert comm.score_adjusted and comm.framework_score == Decimal("9.1")
+    assert comm.score_reason == "Contact given by phone the same hour."
+
+
+def test_the_score_follows_the_checklist_on_edit_unless_adjusted():
+    comm = _comm()
+    comm = services.communication_update(communication=comm, version=1, gives_contact=True)
+    assert comm.quality_score == Decimal("10.0")
+    comm = services.communication_update(
+        communication=comm, version=2, quality_score=Decimal("9.0"), score_reason="Sent late."
+    )
+    comm = services.communication_update(communication=comm, version=3, states_subject=False)
+    assert (comm.quality_score, comm.framework_score) == (Decimal("9.0"), Decimal("9.0"))
+    comm = services.communication_update(communication=comm, version=4, quality_score=None)
+    assert comm.quality_score == comm.framework_score == Decimal("9.0")
+
+
+def test_new_framework_weights_must_add_up_to_10():
+    from django.core.exceptions import ValidationError
+
+    from issues.models import CommsWeights
+
+    weights = CommsWeights(version=CommsWeights.next_version(), gives_contact=Decimal("2.0"))
+    with pytest.raises(ValidationError, match=r"add up to 10; these add up to 11\.1"):
+        weights.full_clean()
 
 
 def test_a_communication_lists_who_else_received_it():

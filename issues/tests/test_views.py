@@ -241,7 +241,7 @@ def test_stale_edit_shows_a_conflict(client_for, records):
     response = c.post(url, data)
     assert response.status_code == 409  # a refusal: was 200 before the core service-form view
     assert "Someone else changed this record" in response.content.decode()
-    assert "The record as it is now" in response.content.decode()
+    assert "Someone saved this record while you were editing it" in response.content.decode()
 
 
 def test_rescore_without_reason_is_refused_on_the_page(client_for, records):
@@ -300,6 +300,31 @@ def test_overview_shows_the_months_figures(client_for):
     text = page.content.decode()
     assert "November 2020" in text
     assert 'class="rag rag-green"' in text
+
+
+def test_overview_opens_on_the_latest_month_the_registers_report_on(client_for):
+    IssueFactory(identified_at=datetime(2020, 11, 3, 9, tzinfo=LONDON), impact=1, financial=1)
+    text = client_for(COMMITTEE_MEMBER).get(reverse("issues:index")).content.decode()
+    assert '<h2 class="h4 mb-0">November 2020</h2>' in text
+
+
+@pytest.mark.parametrize(
+    ("asked", "message"),
+    [("2020-13", "Give a month as YYYY-MM"), ("11/2020", "Give a month as YYYY-MM")],
+)
+def test_overview_says_what_is_wrong_with_a_bad_month(client_for, asked, message):
+    IssueFactory(identified_at=datetime(2020, 11, 3, 9, tzinfo=LONDON), impact=1, financial=1)
+    text = client_for(COMMITTEE_MEMBER).get(reverse("issues:index"), {"month": asked})
+    text = text.content.decode()
+    assert f"“{asked}”: {message}" in text and "This field is required" not in text
+    assert "Showing November 2020" in text
+
+
+def test_a_register_filter_says_what_is_wrong_with_a_bad_month(client_for):
+    page = client_for(CUSTOMER_OPS).get(reverse("issues:issue_list"), {"month": "11/2020"})
+    text = page.content.decode()
+    assert "Give a month as YYYY-MM, e.g. 2020-11." in text
+    assert "This field is required" not in text
 
 
 def test_issue_csv_streams_every_filtered_row_in_order_across_chunks(client_for, monkeypatch):

@@ -8,7 +8,7 @@ from django.utils import timezone
 from django.utils.functional import cached_property
 
 from core.views import ServiceFormView
-from issues import services
+from issues import rules, selectors, services
 from issues.forms import (
     ActionDoneForm,
     BreachForm,
@@ -237,13 +237,16 @@ class BreachCreateView(RegisterFormView):
     permission_required = "issues.add_breach"
     form_class = BreachForm
     heading = "Log a data breach"
-    success_message = "Breach logged; both clocks are running."
 
     def get_initial(self):
         return {"owner": self.request.user, "identified_at": timezone.localtime()}
 
     def perform(self, form):
         return services.breach_create(**_fields(form))
+
+    def success_message_for(self, breach) -> str:
+        clocks = selectors.breach_clocks(breach)
+        return rules.breach_logged_message(clocks.notification, clocks.resolution)
 
     def success_url_for(self, obj):
         return reverse("issues:breach_detail", args=[obj.pk])

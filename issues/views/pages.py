@@ -12,7 +12,7 @@ from django.views.generic import TemplateView
 from django_filters.views import FilterView
 from django_tables2 import SingleTableMixin
 
-from core.calendar import add_months, first_of_month
+from core.calendar import BadMonth, add_months, localdate, parse_month
 from core.exports import TableExportMixin
 from issues import rules, selectors
 from issues.filters import BreachFilter, CommunicationFilter, IssueFilter
@@ -32,13 +32,16 @@ from issues.tables import (
 # --- Overview and matrix --------------------------------------------------------------------
 
 
-def _month_from(request) -> date:
-    """The month asked for as ?month=YYYY-MM; this month when absent or malformed."""
-    try:
-        year, month = map(int, request.GET.get("month", "").split("-"))
-        return date(year, month, 1)
-    except ValueError:
-        return first_of_month(timezone.localdate())
+def _month_from(request) -> tuple[date, str]:
+    """The month asked for as ?month=YYYY-MM, else the latest month the registers report on;
+    with what was wrong with a malformed month (the latest month is shown instead)."""
+    asked = request.GET.get("month", "").strip()
+    if asked:
+        try:
+            return parse_month(asked), ""
+        except BadMonth as bad:
+            return selectors.latest_register_month(localdate()), f"“{asked}”: {bad}"
+    return selectors.latest_register_month(localdate()), ""
 
 
 class OverviewView(PermissionRequiredMixin, TemplateView):
@@ -48,9 +51,10 @@ class OverviewView(PermissionRequiredMixin, TemplateView):
     template_name = "issues/index.html"
 
     def get_context_data(self, **kwargs):
-        month = _month_from(self.request)
+        month, month_error = _month_from(self.request)
         return super().get_context_data(
             month=month,
+            month_error=month_error,
             previous_month=add_months(month, -1),
             next_month=add_months(month, 1),
             issue_figures=selectors.issue_month(month),

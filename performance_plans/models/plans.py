@@ -11,6 +11,7 @@ from django.db import models
 from simple_history.models import HistoricalRecords
 
 from core.models import Committee, Organisation, VersionedSettings
+from performance_plans import rules
 from performance_plans.rules import STEP_LABELS, ActionRag, Outcome, Step
 
 
@@ -180,6 +181,9 @@ class Plan(models.Model):
         ):
             if bool(getattr(self, who).strip()) != bool(getattr(self, when)):
                 raise ValidationError({when: "A signature needs both who signed and when."})
+        dates = {later: getattr(self, later) for pair in rules.DATE_ORDER for later in pair[:2]}
+        if contradictions := rules.plan_date_contradictions(dates):
+            raise ValidationError(contradictions)
 
 
 class RootCauseChoices(models.TextChoices):

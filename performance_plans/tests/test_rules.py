@@ -371,3 +371,59 @@ def test_upload_checks_type_by_extension_and_content_and_size(name, head, size, 
 def test_steps_are_numbered_in_order_with_labels():
     assert [s.number for s in Step] == list(range(6))
     assert Step.CLOSED.label == "5. Closed"
+
+
+# --- Plan dates that must follow one another -------------------------------------------------
+
+D = date(2021, 3, 10)
+
+
+@pytest.mark.parametrize(
+    ("dates", "refused"),
+    [
+        ({"mandated_on": D, "meeting_held_on": D}, set()),
+        ({"mandated_on": D, "meeting_held_on": D - timedelta(days=1)}, {"meeting_held_on"}),
+        (
+            {"meeting_held_on": D, "signed_for_provider_on": D - timedelta(days=1)},
+            {"signed_for_provider_on"},
+        ),
+        ({"meeting_held_on": D, "signed_for_party_on": D + timedelta(days=3)}, set()),
+        ({"notified_on": D, "reviews_start_on": D - timedelta(days=2)}, {"reviews_start_on"}),
+        ({"mandated_on": D, "closed_on": D - timedelta(days=1)}, {"closed_on"}),
+        ({"signed_for_provider_on": D}, set()),  # nothing to compare with yet
+    ],
+)
+def test_plan_dates_that_contradict_each_other_are_refused(dates, refused):
+    assert set(rules.plan_date_contradictions(dates)) == refused
+
+
+def test_a_contradiction_says_which_dates_and_what_they_are():
+    found = rules.plan_date_contradictions(
+        {"meeting_held_on": date(2021, 3, 10), "signed_for_provider_on": date(2021, 3, 2)}
+    )
+    assert found == {
+        "signed_for_provider_on": "The provider's signature (2 Mar 2021) cannot be before "
+        "the formal meeting (10 Mar 2021)."
+    }
+
+
+@given(st.lists(st.dates(date(2020, 1, 1), date(2023, 1, 1)), min_size=8, max_size=8))
+def test_dates_in_the_plans_order_never_contradict(days):
+    days = sorted(days)
+    ordered = dict(
+        zip(
+            [
+                "mandated_on",
+                "meeting_held_on",
+                "signed_for_party_on",
+                "signed_for_provider_on",
+                "notified_on",
+                "reviews_start_on",
+                "impact_notified_on",
+                "closed_on",
+            ],
+            days,
+            strict=True,
+        )
+    )
+    assert rules.plan_date_contradictions(ordered) == {}

@@ -547,3 +547,16 @@ def test_the_data_migration_gives_plan_settings_version_1():
     settings = PlanSettings.current()
     assert (settings.version, settings.review_interval_days) == (1, 28)
     assert settings.mandated_review_interval_days == 14
+
+
+def test_a_provider_signature_before_the_plan_meeting_is_refused():
+    from django.core.exceptions import ValidationError
+
+    plan = PlanFactory()
+    plan.meeting_held_on = date(2021, 3, 10)
+    plan.signed_for_provider_by, plan.signed_for_provider_on = "P. Provider", date(2021, 3, 2)
+    with pytest.raises(ValidationError) as refused:
+        plan.full_clean()
+    assert refused.value.message_dict["signed_for_provider_on"] == [
+        "The provider's signature (2 Mar 2021) cannot be before the formal meeting (10 Mar 2021)."
+    ]

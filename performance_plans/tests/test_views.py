@@ -75,6 +75,25 @@ def test_a_party_user_sees_only_its_partys_plans(parties):
     assert not user.has_perm("performance_plans.view_plan", parties["ses_plan"])
 
 
+def test_a_party_user_sees_only_its_party_in_the_party_filters(parties):
+    client = _client(parties["ngs_user"])
+    page = client.get(reverse("plans:index")).content.decode()
+    assert "NGS Ltd" in page and "SES plc" not in page
+    assert [p.name for p in selectors.parties_visible_to(parties["ngs_user"])] == ["NGS Ltd"]
+    # Asking the API for another party's plans is refused as an unknown choice.
+    other = parties["ses_plan"].party_id
+    assert client.get("/api/plans/", {"party": other}).status_code == 400
+    assert client.get("/api/plans/", {"party": parties["ngs_plan"].party_id}).status_code == 200
+
+
+def test_a_party_user_navigation_offers_only_plans(parties):
+    page = _client(parties["ngs_user"]).get(reverse("plans:index")).content.decode()
+    nav = page.split('id="nav-main"')[1].split("</ul>")[0]
+    assert "Improvement plans" in nav
+    for area in ("KVIs", "Issues &amp; breaches", "Surveys"):
+        assert area not in nav
+
+
 def test_a_party_user_reads_only_and_gets_404_for_another_partys_files(parties):
     client = _client(parties["ngs_user"])
     ngs, ses = parties["ngs_plan"], parties["ses_plan"]

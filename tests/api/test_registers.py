@@ -36,7 +36,9 @@ COMMUNICATION = {
     "sent_at": "2020-11-10T12:00:00+00:00",
     "subject": "Meter read delays",
     "checklist": {"states_subject": True, "gives_contact": True},
+    # The framework gives 1.9 for these two points: 7.5 is the assessor's, with a reason.
     "score": 7.5,
+    "score_reason": "Sent within the hour of the fault.",
 }
 
 
@@ -361,6 +363,17 @@ def test_communication_create_keeps_checklist_and_score(api_for):
     assert body["checklist"]["states_subject"] is True
     assert body["checklist"]["states_impact"] is False
     assert len(body["checklist"]) == 7
+
+
+def test_communication_score_comes_from_the_framework_unless_adjusted_with_a_reason(api_for):
+    api = api_for(CUSTOMER_OPS)
+    framework = {k: v for k, v in COMMUNICATION.items() if k not in ("score", "score_reason")}
+    body = api.post("/api/communications/", framework, format="json").json()
+    assert (body["score"], body["framework_score"], body["weights_version"]) == (1.9, 1.9, 1)
+    unexplained = {**COMMUNICATION, "score_reason": ""}
+    refused = api.post("/api/communications/", unexplained, format="json")
+    assert refused.status_code == 409
+    assert "framework gives 1.9/10" in refused.content.decode()
 
 
 def test_communication_score_over_ten_is_400(api_for):

@@ -4,6 +4,7 @@ from datetime import timedelta
 
 import pytest
 from django.utils import timezone
+from django.utils.formats import date_format
 from playwright.sync_api import expect
 
 from conftest import ROLE_USERNAMES
@@ -41,9 +42,12 @@ def test_ops_logs_a_high_breach_and_sees_both_clocks(
     breach = Breach.objects.get()
     clocks = page.get_by_test_id("breach-clocks")
     due = timezone.localtime(breach.notification_due)
-    expect(clocks).to_contain_text(f"{due:%d %b %Y %H:%M}")  # four hours after identification
-    expect(clocks).to_contain_text(f"{timezone.localtime(breach.resolution_due):%d %b %Y} 23:59")
-    expect(page.get_by_test_id("notification-clock")).to_contain_text("2h 59m left")
+    # The portal's one date-time format, "1 Dec 2026 09:30": four hours after identification.
+    expect(clocks).to_contain_text(date_format(due, "DATETIME_FORMAT"))
+    expect(clocks).to_contain_text(
+        f"{date_format(timezone.localtime(breach.resolution_due), 'DATE_FORMAT')} 23:59"
+    )
+    expect(page.get_by_test_id("notification-clock")).to_contain_text("2 h 59 min left")
     expect(page.get_by_test_id("resolution-clock")).to_contain_text("left")
     screenshot("issues-breach-detail")
 
