@@ -170,6 +170,7 @@ def test_a_late_communication_is_listed(api, issued, ops):
         sent_at=datetime(2020, 11, 27, 16, 0, tzinfo=LONDON),
         subject="Late notice of the AQ batch",
         quality_score=Decimal("6.0"),
+        score_reason="Assessed by hand: the notice reached half the list",
         owner=ops,
     )
     body = api.get("/api/communications/monthly/?month=2020-11").json()

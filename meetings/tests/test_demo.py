@@ -102,4 +102,4 @@ def test_the_november_pack_prints_the_meetings_decisions_due_and_action_log(comc
     text = " ".join(text.split())
     assert "Decisions due and action log" in text
     assert "Final Q2 financial forecast position" in text
-    assert "Review KVIs and measures Xoserve 17/10/2019 31/01/2020 Delayed" in text
+    assert "Review KVIs and measures Xoserve 17 Oct 2019 31 Jan 2020 Delayed" in text
