@@ -497,9 +497,8 @@ def test_a_json_body_s_types_are_its_schema_s(api_for):
 def test_a_score_is_rounded_to_its_places_before_its_digits_are_counted(api_for):
     # A JSON number is a float: 7.249999999999999 is 7.2, not "more than 3 digits".
     body = {"kind": "ad_hoc", "sent_at": "2020-11-10T12:00:00Z", "subject": "x"}
-    response = api_for(ADMIN).post(
-        "/api/communications/", {**body, "score": 7.249999999999999, "score_reason": "Assessed by hand"}, format="json"
-    )
+    body |= {"score": 7.249999999999999, "score_reason": "Assessed by hand"}
+    response = api_for(ADMIN).post("/api/communications/", body, format="json")
     assert response.status_code == 201, response.content
     assert response.json()["score"] == 7.2
 
