@@ -249,6 +249,28 @@ def action_rag(
     return ActionRag.OFF_TRACK
 
 
+PLAN_RAG_DIFFERS = (
+    "The plan's RAG ({plan}) is the one recorded at its latest review, held {held}; it is the "
+    "reviewers' judgement of the whole plan, not worked out from its actions. At that review "
+    "{actions}."
+)
+
+
+def plan_rag_note(
+    plan_rag: str, plan_label: str, held_on: date | None, actions: Iterable[tuple[str, ActionRag]]
+) -> str:
+    """Why a plan's RAG (colour `plan_rag`) differs from its actions' RAGs at the latest review
+    held on `held_on`; empty when every action's colour is the plan's, or no review was held."""
+    differing = [(name, rag) for name, rag in actions if rag.rag != plan_rag]
+    if held_on is None or not differing:
+        return ""
+    differing.sort(key=lambda item: -action_rag_severity(item[1]))
+    parts = [f"“{name}” was {rag.label}" for name, rag in differing]
+    listed = parts[0] if len(parts) == 1 else ", ".join(parts[:-1]) + " and " + parts[-1]
+    held = f"{held_on.day} {held_on:%b %Y}"
+    return PLAN_RAG_DIFFERS.format(plan=plan_label, held=held, actions=listed)
+
+
 # Review scheduling ----------------------------------------------------------------------------
 
 
