@@ -273,6 +273,19 @@ def plan_rag_note(
 
 # Review scheduling ----------------------------------------------------------------------------
 
+#: The shortest interval between reviews, in days, and what a shorter one is told: the one
+#: rule behind the plan form, the settings in the admin, the model and the scheduler.
+MIN_REVIEW_INTERVAL_DAYS = 1
+REVIEW_INTERVAL_TOO_SHORT = (
+    f"Reviews must be at least {MIN_REVIEW_INTERVAL_DAYS} day apart: enter a whole number of "
+    f"days, {MIN_REVIEW_INTERVAL_DAYS} or more."
+)
+
+
+def review_interval_too_short(days: int) -> bool:
+    """Whether `days` between reviews is below the minimum."""
+    return days < MIN_REVIEW_INTERVAL_DAYS
+
 
 def next_review_date(
     anchor: date, interval_days: int, after: date, closed: Container[date]
@@ -280,8 +293,8 @@ def next_review_date(
     """The first scheduled review (nominally `anchor` + k × interval for k ≥ 1, moved to the
     next business day: `closed` holds the bank holidays and closure days) that falls after
     `after`. The anchor is the day reviews started."""
-    if interval_days < 1:
-        raise ValueError("The review interval must be at least one day.")
+    if review_interval_too_short(interval_days):
+        raise ValueError(REVIEW_INTERVAL_TOO_SHORT)
     k = max(1, (after - anchor).days // interval_days)
     while True:
         candidate = next_business_day_on_or_after(

@@ -391,3 +391,32 @@ def test_a_plan_rag_that_agrees_with_its_actions_needs_no_note(committee_user):
     )
     page = _client(committee_user).get(reverse("plans:detail", args=[plan.pk]))
     assert b"plan-rag-note" not in page.content
+
+
+@pytest.mark.parametrize("days", ["0", "-1"])
+def test_every_form_refuses_a_short_review_interval_with_the_one_message(pafa_user, days):
+    """The plan forms and the settings in the admin say the same thing, 0 or negative alike."""
+    from django.contrib.admin.sites import site
+
+    from performance_plans.models import PlanSettings
+    from performance_plans.rules import REVIEW_INTERVAL_TOO_SHORT
+
+    message = REVIEW_INTERVAL_TOO_SHORT
+    plan = PlanFactory()
+    client = _client(pafa_user)
+    created = client.post(
+        reverse("plans:create"),
+        {"party": PartyFactory().pk, "title": "Reads", "review_interval_days": days},
+    )
+    edited = client.post(
+        reverse("plans:edit", args=[plan.pk]),
+        {"title": plan.title, "version": plan.version, "review_interval_days": days},
+    )
+    for response in (created, edited):
+        assert response.status_code == 200
+        assert response.context["form"].errors["review_interval_days"] == [message]
+    admin_form = site._registry[PlanSettings].get_form(None)(
+        data={"mandated_review_interval_days": days, "review_interval_days": days}
+    )
+    assert admin_form.errors["mandated_review_interval_days"] == [message]
+    assert admin_form.errors["review_interval_days"] == [message]
