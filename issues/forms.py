@@ -132,6 +132,12 @@ class IssueStatusForm(forms.Form):
     version = version_field()
 
 
+class VersionReadForm(forms.Form):
+    """A one-click action's only input: the version of the record the page showed."""
+
+    version = forms.IntegerField(required=False, widget=forms.HiddenInput)
+
+
 class ActionDoneForm(forms.Form):
     done_at = forms.DateTimeField(label="Done at", widget=DATETIME)
 

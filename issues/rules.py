@@ -124,6 +124,11 @@ class ClockState:
     def is_bad(self) -> bool:
         return self.state in ("missed", "overdue")
 
+    @property
+    def is_pending(self) -> bool:
+        """Still to be done: open or overdue."""
+        return self.state in ("open", "overdue")
+
 
 def clock_state(due: datetime | None, done_at: datetime | None, now: datetime) -> ClockState:
     """Whether a deadline was met, missed, is still open (and how long is left) or overdue."""
@@ -136,6 +141,22 @@ def clock_state(due: datetime | None, done_at: datetime | None, now: datetime) -
     if now <= due:
         return ClockState("open", f"{duration_words(due - now)} left")
     return ClockState("overdue", f"Overdue by {duration_words(now - due)}")
+
+
+@dataclass(frozen=True)
+class Deadline:
+    """Something a record must still have done by `due_at` (a clock, a required action)."""
+
+    what: str
+    due_at: datetime
+    clock: ClockState
+    #: What the deadline belongs to (e.g. an issue's required action), for the page to act on.
+    item: object = None
+
+
+def due_next(deadlines: Iterable[Deadline]) -> list[Deadline]:
+    """The deadlines still to meet (open or overdue), the earliest first: what a page leads with."""
+    return sorted((d for d in deadlines if d.clock.is_pending), key=lambda d: d.due_at)
 
 
 def breach_logged_message(notification: ClockState, resolution: ClockState) -> str:

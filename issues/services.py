@@ -8,6 +8,7 @@ from decimal import Decimal
 
 from django.db import transaction
 from django.utils import timezone
+from django.utils.formats import date_format
 from django_fsm import TransitionNotAllowed, can_proceed
 
 from core import calendar
@@ -36,6 +37,12 @@ REOPEN_NEEDS_REASON = "Reopening an issue needs a reason."
 BAD_TRANSITION = "An issue cannot go from {source} to {target}."
 RESOLVE_NEEDS_SCORE = "Score the issue before resolving it."
 MISSING_MOMENT = "{label} needs a date and time."
+ACTION_ALREADY_DONE = "“{action}” was already recorded as done on {at}; nothing was changed."
+ALREADY_NOTIFIED = "The notification was already recorded on {at}; nothing was changed."
+ALREADY_RESOLVED = "The resolution was already recorded on {at}; nothing was changed."
+NO_NOTIFICATION_CLOCK = (
+    "A {severity} breach has no notification clock: it is reported in the monthly report."
+)
 
 #: The Issue transition that moves an issue to each status.
 MOVES = {
@@ -61,6 +68,11 @@ def _customers(customers: Iterable) -> list[Organisation]:
     if missing:
         raise ApplicationError(UNKNOWN_CUSTOMER.format(ids=", ".join(map(str, missing))))
     return found
+
+
+def _shown_moment(moment: datetime) -> str:
+    """A moment as the portal shows it ("23 Nov 2020 09:30", London time)."""
+    return date_format(timezone.localtime(moment), "DATETIME_FORMAT")
 
 
 def _require_moment(moment: datetime | None, label: str) -> None:
@@ -261,13 +273,26 @@ def _refusal(move, source: IssueStatus, target: IssueStatus) -> str:
 
 
 @transaction.atomic
-def issue_action_complete(*, action: IssueAction, done_at: datetime, by=None) -> IssueAction:
-    """Record when a required action was done."""
-    action.done_at = done_at
-    if done_at < action.issue.identified_at:
+def issue_action_complete(
+    *, action: IssueAction, done_at: datetime | None = None, by=None
+) -> IssueAction:
+    """Record when a required action was done (`done_at` None: now); an action already recorded
+    as done is refused, so a second click or a stale page changes nothing."""
+    done_at = done_at or timezone.now()
+    current = IssueAction.objects.select_for_update().select_related("issue").get(pk=action.pk)
+    if current.done_at is not None:
+        raise ApplicationError(
+            ACTION_ALREADY_DONE.format(
+                action=current.get_kind_display(), at=_shown_moment(current.done_at)
+            ),
+            current={"done_at": current.done_at},
+        )
+    if done_at < current.issue.identified_at:
         raise ApplicationError("An action cannot be done before the issue was identified.")
+    action.done_at = done_at
     action.full_clean()
-    action.save()
+    stamp_history(action, by=by)
+    action.save(update_fields=["done_at"])
     return action
 
 
@@ -362,6 +387,31 @@ def breach_update(
     breach = _update(breach, version=version, data=fields, by=by, related=related)
     _mark_if_edited_late(breach, version_before, breach.identified_at)
     return breach
+
+
+@transaction.atomic
+def breach_record_notification(
+    *, breach: Breach, version: int | None, at: datetime | None = None, by=None
+) -> Breach:
+    """Record that a Critical/High breach was notified (`at` None: now), from the version the
+    user read; refused when already recorded or when the breach has no notification clock."""
+    if breach.notified_at is not None:
+        raise ApplicationError(ALREADY_NOTIFIED.format(at=_shown_moment(breach.notified_at)))
+    if breach.notification_due is None:
+        severity = breach.get_severity_display()
+        raise ApplicationError(NO_NOTIFICATION_CLOCK.format(severity=severity))
+    return breach_update(breach=breach, version=version, by=by, notified_at=at or timezone.now())
+
+
+@transaction.atomic
+def breach_record_resolution(
+    *, breach: Breach, version: int | None, at: datetime | None = None, by=None
+) -> Breach:
+    """Record that a breach was resolved (`at` None: now), from the version the user read;
+    refused when already recorded."""
+    if breach.resolved_at is not None:
+        raise ApplicationError(ALREADY_RESOLVED.format(at=_shown_moment(breach.resolved_at)))
+    return breach_update(breach=breach, version=version, by=by, resolved_at=at or timezone.now())
 
 
 # --- Communications -------------------------------------------------------------------------

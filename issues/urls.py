@@ -17,10 +17,21 @@ urlpatterns = [
     path("<int:pk>/tasks/new/", views.TaskCreateView.as_view(), name="task_create"),
     path("tasks/<int:pk>/edit/", views.TaskUpdateView.as_view(), name="task_update"),
     path("actions/<int:pk>/done/", views.ActionDoneView.as_view(), name="action_done"),
+    path("actions/<int:pk>/done-now/", views.ActionDoneNowView.as_view(), name="action_done_now"),
     path("breaches/", views.BreachListView.as_view(), name="breach_list"),
     path("breaches/new/", views.BreachCreateView.as_view(), name="breach_create"),
     path("breaches/<int:pk>/", views.BreachDetailView.as_view(), name="breach_detail"),
     path("breaches/<int:pk>/edit/", views.BreachUpdateView.as_view(), name="breach_update"),
+    path(
+        "breaches/<int:pk>/record-notification/",
+        views.BreachRecordNotificationView.as_view(),
+        name="breach_record_notification",
+    ),
+    path(
+        "breaches/<int:pk>/record-resolution/",
+        views.BreachRecordResolutionView.as_view(),
+        name="breach_record_resolution",
+    ),
     path("communications/", views.CommunicationListView.as_view(), name="communication_list"),
     path(
         "communications/new/",

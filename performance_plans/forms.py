@@ -32,9 +32,8 @@ class PlanCreateForm(forms.Form):
     reviews_mandated = forms.BooleanField(
         required=False, label="PAC mandated regular review meetings"
     )
-    review_interval_days = forms.IntegerField(
+    review_interval_days = Plan._meta.get_field("review_interval_days").formfield(
         required=False,
-        min_value=1,
         label="Days between reviews",
         help_text="Leave blank for the default (fortnightly when PAC mandates reviews).",
     )

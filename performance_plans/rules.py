@@ -249,7 +249,42 @@ def action_rag(
     return ActionRag.OFF_TRACK
 
 
+PLAN_RAG_DIFFERS = (
+    "The plan's RAG ({plan}) is the one recorded at its latest review, held {held}; it is the "
+    "reviewers' judgement of the whole plan, not worked out from its actions. At that review "
+    "{actions}."
+)
+
+
+def plan_rag_note(
+    plan_rag: str, plan_label: str, held_on: date | None, actions: Iterable[tuple[str, ActionRag]]
+) -> str:
+    """Why a plan's RAG (colour `plan_rag`) differs from its actions' RAGs at the latest review
+    held on `held_on`; empty when every action's colour is the plan's, or no review was held."""
+    differing = [(name, rag) for name, rag in actions if rag.rag != plan_rag]
+    if held_on is None or not differing:
+        return ""
+    differing.sort(key=lambda item: -action_rag_severity(item[1]))
+    parts = [f"“{name}” was {rag.label}" for name, rag in differing]
+    listed = parts[0] if len(parts) == 1 else ", ".join(parts[:-1]) + " and " + parts[-1]
+    held = f"{held_on.day} {held_on:%b %Y}"
+    return PLAN_RAG_DIFFERS.format(plan=plan_label, held=held, actions=listed)
+
+
 # Review scheduling ----------------------------------------------------------------------------
+
+#: The shortest interval between reviews, in days, and what a shorter one is told: the one
+#: rule behind the plan form, the settings in the admin, the model and the scheduler.
+MIN_REVIEW_INTERVAL_DAYS = 1
+REVIEW_INTERVAL_TOO_SHORT = (
+    f"Reviews must be at least {MIN_REVIEW_INTERVAL_DAYS} day apart: enter a whole number of "
+    f"days, {MIN_REVIEW_INTERVAL_DAYS} or more."
+)
+
+
+def review_interval_too_short(days: int) -> bool:
+    """Whether `days` between reviews is below the minimum."""
+    return days < MIN_REVIEW_INTERVAL_DAYS
 
 
 def next_review_date(
@@ -258,8 +293,8 @@ def next_review_date(
     """The first scheduled review (nominally `anchor` + k × interval for k ≥ 1, moved to the
     next business day: `closed` holds the bank holidays and closure days) that falls after
     `after`. The anchor is the day reviews started."""
-    if interval_days < 1:
-        raise ValueError("The review interval must be at least one day.")
+    if review_interval_too_short(interval_days):
+        raise ValueError(REVIEW_INTERVAL_TOO_SHORT)
     k = max(1, (after - anchor).days // interval_days)
     while True:
         candidate = next_business_day_on_or_after(

@@ -125,8 +125,10 @@ def plan_page(plan: Plan) -> dict:
     reviews = plan.reviews.prefetch_related(
         Prefetch("progress", queryset=ActionProgress.objects.select_related("action"))
     ).order_by("-scheduled_on")
+    plan_rag = Rag(getattr(plan, "latest_rag", None) or Rag.NOT_REPORTED)
     return {
-        "plan_rag": Rag(getattr(plan, "latest_rag", None) or Rag.NOT_REPORTED),
+        "plan_rag": plan_rag,
+        "plan_rag_note": _plan_rag_note(plan, plan_rag),
         "steps": steps,
         "next_step": next_step,
         "next_step_label": STEP_LABELS[next_step] if next_step else "",
@@ -146,6 +148,22 @@ def plan_page(plan: Plan) -> dict:
         .order_by("scheduled_on")
         .first(),
     }
+
+
+def _plan_rag_note(plan: Plan, plan_rag: Rag) -> str:
+    """Why the plan's RAG differs from its actions' at the latest held review ('': it does not)."""
+    latest = (
+        plan.reviews.filter(held_on__isnull=False)
+        .prefetch_related(
+            Prefetch("progress", queryset=ActionProgress.objects.select_related("action"))
+        )
+        .order_by("-held_on", "-pk")
+        .first()
+    )
+    if latest is None:
+        return ""
+    actions = [(p.action.description, rules.ActionRag(p.rag)) for p in latest.progress.all()]
+    return rules.plan_rag_note(plan_rag.value, plan_rag.label, latest.held_on, actions)
 
 
 def final_actions_summary(plan: Plan) -> str:

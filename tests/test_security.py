@@ -74,10 +74,14 @@ GET = {
     "issues:task_create": "403 200 403 200 403 403 302",
     "issues:task_update": "403 200 403 200 403 403 302",
     "issues:action_done": "403 200 403 200 403 403 302",
+    # One-click actions: POST only, for those who may record them.
+    "issues:action_done_now": "403 405 403 405 403 403 302",
     "issues:breach_list": "200 200 200 200 403 403 302",
     "issues:breach_create": "403 200 403 200 403 403 302",
     "issues:breach_detail": "200 200 200 200 403 403 302",
     "issues:breach_update": "403 200 403 200 403 403 302",
+    "issues:breach_record_notification": "403 405 403 405 403 403 302",
+    "issues:breach_record_resolution": "403 405 403 405 403 403 302",
     "issues:communication_list": "200 200 200 200 403 403 302",
     "issues:communication_create": "403 200 403 200 403 403 302",
     "issues:communication_detail": "200 200 200 200 403 403 302",
@@ -261,8 +265,16 @@ def _url_arguments() -> dict:
         },
         "issues:task_update": {"pk": task.pk},
         "issues:action_done": {"pk": IssueAction.objects.first().pk},
-        "issues:breach_detail": {"pk": breach.pk},
-        "issues:breach_update": {"pk": breach.pk},
+        "issues:action_done_now": {"pk": IssueAction.objects.first().pk},
+        **{
+            f"issues:{n}": {"pk": breach.pk}
+            for n in [
+                "breach_detail",
+                "breach_update",
+                "breach_record_notification",
+                "breach_record_resolution",
+            ]
+        },
         "issues:communication_detail": {"pk": communication.pk},
         "issues:communication_update": {"pk": communication.pk},
         "surveys:chart": {"key": "trust"},

@@ -473,3 +473,15 @@ def test_age_buckets(days, bucket):
 )
 def test_percentage(part, whole, pct):
     assert rules.percentage(part, whole) == pct
+
+
+def test_due_next_is_what_is_still_open_or_overdue_earliest_first():
+    now = datetime(2021, 6, 14, 12, tzinfo=UTC)
+    early, late = now - timedelta(hours=1), now + timedelta(days=1)
+    deadlines = [
+        rules.Deadline("Resolution", late, rules.clock_state(late, None, now)),
+        rules.Deadline("Notification", early, rules.clock_state(early, None, now)),
+        rules.Deadline("Done", early, rules.clock_state(early, early, now)),
+    ]
+    assert [d.what for d in rules.due_next(deadlines)] == ["Notification", "Resolution"]
+    assert rules.due_next(deadlines)[0].clock.text == "Overdue by 1 h"

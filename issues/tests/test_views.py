@@ -343,3 +343,100 @@ def test_issue_csv_streams_every_filtered_row_in_order_across_chunks(client_for,
     lines = response.getvalue().decode().splitlines()
     assert lines[0].startswith("Reference,")
     assert [line.split(",")[0] for line in lines[1:]] == [i.reference for i in reversed(made)]
+
+
+# --- One-click actions: breach clocks and an issue's required actions ----------------------
+
+
+def _due_next(response) -> str:
+    html = response.content.decode()
+    return html.split('data-testid="due-next"')[1].split("</section>")[0]
+
+
+def test_the_breach_page_leads_with_what_is_due_and_its_one_click_actions(client_for):
+    breach = BreachFactory(severity="high")
+    ops = client_for(CUSTOMER_OPS).get(reverse("issues:breach_detail", args=[breach.pk]))
+    lead = _due_next(ops)
+    # The earlier clock first: notification (14:00) before resolution (16 Jun).
+    assert lead.index("Notification") < lead.index("Resolution")
+    assert "14 Jun 2021 14:00" in lead and "Overdue by" in lead
+    assert "Record notification" in lead and "Record resolution" in lead
+    assert f'name="version" value="{breach.version}"' in lead
+    committee = client_for(COMMITTEE_MEMBER).get(reverse("issues:breach_detail", args=[breach.pk]))
+    assert "Notification" in _due_next(committee)
+    assert "Record notification" not in committee.content.decode()
+
+
+def test_record_notification_in_one_click_then_a_second_click_is_refused(client_for):
+    breach = BreachFactory(severity="high")
+    c = client_for(CUSTOMER_OPS)
+    url = reverse("issues:breach_record_notification", args=[breach.pk])
+    response = c.post(url, {"version": breach.version}, follow=True)
+    breach.refresh_from_db()
+    assert breach.notified_at is not None and breach.version == 2
+    assert "Notification recorded: Missed by" in response.content.decode()
+    lead = _due_next(response)
+    assert "Record notification" not in lead and "Record resolution" in lead
+    again = c.post(url, {"version": 1})
+    assert again.status_code == 409
+    assert "The notification was already recorded on" in again.content.decode()
+    breach.refresh_from_db()
+    assert breach.version == 2
+
+
+def test_record_resolution_from_a_stale_page_is_refused_with_409(client_for):
+    breach = BreachFactory(severity="high")
+    services.breach_update(breach=breach, version=1, actions="Recalled the report.")
+    response = client_for(CUSTOMER_OPS).post(
+        reverse("issues:breach_record_resolution", args=[breach.pk]), {"version": 1}
+    )
+    assert response.status_code == 409
+    assert "Someone else changed this record" in response.content.decode()
+    breach.refresh_from_db()
+    assert breach.resolved_at is None
+
+
+def test_a_low_breach_offers_no_notification_and_refuses_one(client_for):
+    breach = BreachFactory(severity="low")
+    c = client_for(CUSTOMER_OPS)
+    lead = _due_next(c.get(reverse("issues:breach_detail", args=[breach.pk])))
+    assert "Record notification" not in lead and "Record resolution" in lead
+    response = c.post(
+        reverse("issues:breach_record_notification", args=[breach.pk]), {"version": 1}
+    )
+    assert response.status_code == 409
+    assert "A Low breach has no notification clock" in response.content.decode()
+
+
+def test_when_both_clocks_are_done_the_page_says_nothing_is_due(client_for):
+    breach = BreachFactory(severity="high")
+    c = client_for(CUSTOMER_OPS)
+    c.post(reverse("issues:breach_record_notification", args=[breach.pk]), {"version": 1})
+    c.post(reverse("issues:breach_record_resolution", args=[breach.pk]), {"version": 2})
+    lead = _due_next(c.get(reverse("issues:breach_detail", args=[breach.pk])))
+    assert "Nothing is due" in lead and "Missed by" in lead and "Record" not in lead
+
+
+def test_a_committee_member_cannot_record_a_breach_clock(client_for):
+    breach = BreachFactory(severity="high")
+    url = reverse("issues:breach_record_notification", args=[breach.pk])
+    assert client_for(COMMITTEE_MEMBER).post(url, {"version": 1}).status_code == 403
+    breach.refresh_from_db()
+    assert breach.notified_at is None
+
+
+def test_the_issue_page_leads_with_its_actions_due_and_records_one_in_one_click(client_for):
+    issue = IssueFactory(impact=3, financial=3)
+    first = issue.actions.order_by("due_at").first()
+    c = client_for(CUSTOMER_OPS)
+    lead = _due_next(c.get(reverse("issues:issue_detail", args=[issue.pk])))
+    assert first.get_kind_display() in lead and "Record done now" in lead
+    url = reverse("issues:action_done_now", args=[first.pk])
+    response = c.post(url, follow=True)
+    first.refresh_from_db()
+    assert first.done_at is not None
+    assert f"{first.get_kind_display()} recorded as done: Missed by" in response.content.decode()
+    assert first.get_kind_display() not in _due_next(response)
+    again = c.post(url)
+    assert again.status_code == 409
+    assert "was already recorded as done on" in again.content.decode()

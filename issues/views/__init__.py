@@ -1,8 +1,11 @@
 """Pages of the registers: thin adapters from a form or a query string to a service or selector."""
 
 from issues.views.forms import (  # noqa: F401
+    ActionDoneNowView,
     ActionDoneView,
     BreachCreateView,
+    BreachRecordNotificationView,
+    BreachRecordResolutionView,
     BreachUpdateView,
     CommunicationCreateView,
     CommunicationUpdateView,

@@ -2,11 +2,15 @@
 
 from __future__ import annotations
 
-from django.shortcuts import get_object_or_404
+from django.contrib import messages
+from django.contrib.auth.mixins import PermissionRequiredMixin
+from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.functional import cached_property
+from django.views import View
 
+from core.errors import ApplicationError
 from core.views import ServiceFormView
 from issues import rules, selectors, services
 from issues.forms import (
@@ -17,6 +21,7 @@ from issues.forms import (
     IssueScoreForm,
     IssueStatusForm,
     TaskForm,
+    VersionReadForm,
 )
 from issues.models import (
     Breach,
@@ -25,6 +30,7 @@ from issues.models import (
     IssueAction,
     RectificationTask,
 )
+from issues.views.pages import breach_page, issue_page
 
 # --- Forms ----------------------------------------------------------------------------------
 
@@ -283,3 +289,76 @@ class CommunicationUpdateView(VersionedUpdateView):
     service = services.communication_update
     record_kwarg = "communication"
     detail_url_name = "issues:communication_detail"
+
+
+# --- One-click actions ----------------------------------------------------------------------
+
+
+class OneClickView(PermissionRequiredMixin, View):
+    """A button on a detail page that records one thing now (POST only). A refusal (already
+    recorded, a stale page) shows the page again with the message above it, answering 409."""
+
+    http_method_names = ["post"]
+    template_name = ""
+
+    def page(self, request, pk: int, **extra) -> dict:
+        raise NotImplementedError
+
+    def refuse(self, request, pk: int, error: ApplicationError):
+        context = self.page(request, pk, action_error=error.message)
+        return render(request, self.template_name, context, status=409)
+
+
+class BreachClockRecordView(OneClickView):
+    """Record a breach's notification or resolution as done now, from the version shown."""
+
+    permission_required = "issues.change_breach"
+    template_name = "issues/breach_detail.html"
+    service = None
+    #: Which clock: "notification" or "resolution" (selectors.BreachClocks' attribute).
+    clock = ""
+
+    def page(self, request, pk, **extra):
+        return breach_page(request, pk, **extra)
+
+    def post(self, request, pk: int):
+        breach = get_object_or_404(Breach, pk=pk)
+        form = VersionReadForm(request.POST)
+        version = form.cleaned_data["version"] if form.is_valid() else None
+        try:
+            breach = type(self).service(breach=breach, version=version, by=request.user)
+        except ApplicationError as error:
+            return self.refuse(request, pk, error)
+        state = getattr(selectors.breach_clocks(breach), self.clock)
+        messages.success(request, f"{self.clock.capitalize()} recorded: {state.text}.")
+        return redirect("issues:breach_detail", pk)
+
+
+class BreachRecordNotificationView(BreachClockRecordView):
+    service = services.breach_record_notification
+    clock = "notification"
+
+
+class BreachRecordResolutionView(BreachClockRecordView):
+    service = services.breach_record_resolution
+    clock = "resolution"
+
+
+class ActionDoneNowView(OneClickView):
+    """Record an issue's required action as done now."""
+
+    permission_required = "issues.change_issueaction"
+    template_name = "issues/issue_detail.html"
+
+    def page(self, request, pk, **extra):
+        return issue_page(request, pk, **extra)
+
+    def post(self, request, pk: int):
+        action = get_object_or_404(IssueAction.objects.select_related("issue"), pk=pk)
+        try:
+            action = services.issue_action_complete(action=action, by=request.user)
+        except ApplicationError as error:
+            return self.refuse(request, action.issue_id, error)
+        state = rules.clock_state(action.due_at, action.done_at, timezone.now())
+        messages.success(request, f"{action.get_kind_display()} recorded as done: {state.text}.")
+        return redirect("issues:issue_detail", action.issue_id)

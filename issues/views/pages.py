@@ -203,27 +203,75 @@ def _get(selector, pk):
         raise Http404("No such record.") from error
 
 
+def issue_page(request, pk: int, **extra) -> dict:
+    """What the issue page shows: the issue, what is due next first, its required actions."""
+    issue = _get(selectors.issue_detail, pk)
+    user = request.user
+    internal = user.has_perm("issues.view_internal_issue")
+    now = timezone.now()
+    actions = [(a, rules.clock_state(a.due_at, a.done_at, now)) for a in issue.actions.all()]
+    return {
+        "issue": issue,
+        "internal": internal,
+        "can_change": user.has_perm("issues.change_issue"),
+        "can_rescore": user.has_perm("issues.rescore_issue"),
+        "can_record": user.has_perm("issues.change_issueaction"),
+        "actions": [{"action": a, "clock": clock_badge(state)} for a, state in actions],
+        "due_next": [
+            {"deadline": d, "clock": clock_badge(d.clock), "action": d.item}
+            for d in rules.due_next(
+                rules.Deadline(a.get_kind_display(), a.due_at, clock, item=a)
+                for a, clock in actions
+            )
+        ],
+        "history": selectors.history_rows(issue) if internal else [],
+        **extra,
+    }
+
+
 class IssueDetailView(PermissionRequiredMixin, TemplateView):
     permission_required = "issues.view_issue"
     template_name = "issues/issue_detail.html"
 
     def get_context_data(self, **kwargs):
-        issue = _get(selectors.issue_detail, self.kwargs["pk"])
-        user = self.request.user
-        internal = user.has_perm("issues.view_internal_issue")
-        now = timezone.now()
-        return super().get_context_data(
-            issue=issue,
-            internal=internal,
-            can_change=user.has_perm("issues.change_issue"),
-            can_rescore=user.has_perm("issues.rescore_issue"),
-            actions=[
-                {"action": a, "clock": clock_badge(rules.clock_state(a.due_at, a.done_at, now))}
-                for a in issue.actions.all()
-            ],
-            history=selectors.history_rows(issue) if internal else [],
-            **kwargs,
-        )
+        return super().get_context_data(**issue_page(self.request, self.kwargs["pk"]), **kwargs)
+
+
+#: The one-click action that records each breach clock's deadline as met.
+BREACH_CLOCK_ACTIONS = {
+    "Notification": ("Record notification", "issues:breach_record_notification"),
+    "Resolution": ("Record resolution", "issues:breach_record_resolution"),
+}
+
+
+def breach_page(request, pk: int, **extra) -> dict:
+    """What the breach page shows: what is due next with its one-click action, then the clocks."""
+    breach = _get(selectors.breach_detail, pk)
+    clocks = selectors.breach_clocks(breach)
+    deadlines = [
+        rules.Deadline("Notification", breach.notification_due, clocks.notification),
+        rules.Deadline("Resolution", breach.resolution_due, clocks.resolution),
+    ]
+    can_change = request.user.has_perm("issues.change_breach")
+    return {
+        "breach": breach,
+        "notification": clock_badge(clocks.notification),
+        "resolution": clock_badge(clocks.resolution),
+        "due_next": [
+            {
+                "deadline": d,
+                "clock": clock_badge(d.clock),
+                "label": BREACH_CLOCK_ACTIONS[d.what][0],
+                "url": reverse(BREACH_CLOCK_ACTIONS[d.what][1], args=[breach.pk])
+                if can_change
+                else "",
+            }
+            for d in rules.due_next(d for d in deadlines if d.due_at is not None)
+        ],
+        "can_change": can_change,
+        "history": selectors.history_rows(breach),
+        **extra,
+    }
 
 
 class BreachDetailView(PermissionRequiredMixin, TemplateView):
@@ -231,16 +279,7 @@ class BreachDetailView(PermissionRequiredMixin, TemplateView):
     template_name = "issues/breach_detail.html"
 
     def get_context_data(self, **kwargs):
-        breach = _get(selectors.breach_detail, self.kwargs["pk"])
-        clocks = selectors.breach_clocks(breach)
-        return super().get_context_data(
-            breach=breach,
-            notification=clock_badge(clocks.notification),
-            resolution=clock_badge(clocks.resolution),
-            can_change=self.request.user.has_perm("issues.change_breach"),
-            history=selectors.history_rows(breach),
-            **kwargs,
-        )
+        return super().get_context_data(**breach_page(self.request, self.kwargs["pk"]), **kwargs)
 
 
 class CommunicationDetailView(PermissionRequiredMixin, TemplateView):

@@ -15,6 +15,26 @@ from performance_plans import rules
 from performance_plans.rules import STEP_LABELS, ActionRag, Outcome, Step
 
 
+def validate_review_interval(days: int | None) -> None:
+    """Refuse fewer days between reviews than the rules allow, with the rules' one message."""
+    if days is not None and rules.review_interval_too_short(days):
+        raise ValidationError(rules.REVIEW_INTERVAL_TOO_SHORT, code="min_value")
+
+
+class ReviewIntervalField(models.PositiveIntegerField):
+    """Days between reviews. Its form field refuses a short interval with the same message as
+    the model (a plain PositiveIntegerField's form says "≥ 0" where the model says "≥ 1")."""
+
+    default_validators = [validate_review_interval]
+
+    def formfield(self, **kwargs):
+        limits = {
+            "min_value": rules.MIN_REVIEW_INTERVAL_DAYS,
+            "error_messages": {"min_value": rules.REVIEW_INTERVAL_TOO_SHORT},
+        }
+        return super().formfield(**{**limits, **kwargs})
+
+
 class StepChoices(models.TextChoices):
     MANDATED = Step.MANDATED.value, STEP_LABELS[Step.MANDATED]
     GAPS_OUTLINED = Step.GAPS_OUTLINED.value, STEP_LABELS[Step.GAPS_OUTLINED]
@@ -40,14 +60,12 @@ class PlanSettings(VersionedSettings):
     every action RAG records the version it was judged with. Version 1 comes from the data
     migration; `current()` only reads."""
 
-    mandated_review_interval_days = models.PositiveIntegerField(
+    mandated_review_interval_days = ReviewIntervalField(
         default=14,
-        validators=[MinValueValidator(1)],
         help_text="Days between reviews when PAC mandates regular meetings (fortnightly).",
     )
-    review_interval_days = models.PositiveIntegerField(
+    review_interval_days = ReviewIntervalField(
         default=28,
-        validators=[MinValueValidator(1)],
         help_text="Days between reviews when PAC has not mandated meetings.",
     )
     missed_updates_before_escalation = models.PositiveIntegerField(
@@ -119,7 +137,7 @@ class Plan(models.Model):
     reviews_mandated = models.BooleanField(
         default=False, help_text="PAC mandated regular (e.g. fortnightly) review meetings."
     )
-    review_interval_days = models.PositiveIntegerField(validators=[MinValueValidator(1)])
+    review_interval_days = ReviewIntervalField()
     party_contact_name = models.CharField(max_length=200, blank=True)
     party_contact_email = models.EmailField(
         blank=True, help_text="The party's DSC contract manager (Customer Ops provide it)."

@@ -296,7 +296,7 @@ def test_next_review_is_a_business_day_after_the_given_day(anchor, interval, aft
 
 @pytest.mark.parametrize("bad", [0, -14])
 def test_review_interval_must_be_positive(bad):
-    with pytest.raises(ValueError, match="at least one day"):
+    with pytest.raises(ValueError, match=rules.REVIEW_INTERVAL_TOO_SHORT):
         rules.next_review_date(date(2022, 1, 1), bad, date(2022, 1, 1), HOLIDAYS)
 
 
@@ -427,3 +427,17 @@ def test_dates_in_the_plans_order_never_contradict(days):
         )
     )
     assert rules.plan_date_contradictions(ordered) == {}
+
+
+def test_a_plan_rag_note_names_the_actions_that_differ_worst_first():
+    held = date(2022, 3, 15)
+    actions = [
+        ("Train", rules.ActionRag.AT_RISK),
+        ("Fix", rules.ActionRag.OFF_TRACK),
+        ("Plan", rules.ActionRag.ON_TRACK),
+    ]
+    note = rules.plan_rag_note("green", "Green", held, actions)
+    assert "(Green) is the one recorded at its latest review, held 15 Mar 2022" in note
+    assert note.endswith("At that review “Fix” was Off track and “Train” was At risk.")
+    assert rules.plan_rag_note("amber", "Amber", held, [("Train", rules.ActionRag.AT_RISK)]) == ""
+    assert rules.plan_rag_note("green", "Green", None, actions) == ""

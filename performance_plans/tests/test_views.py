@@ -338,3 +338,87 @@ def test_demo_is_idempotent_and_sets_up_the_two_plans(django_user_model):
         .permissions.filter(codename="change_plan")
         .exists()
     )
+
+
+def test_a_plan_rag_that_differs_from_its_actions_says_why(committee_user):
+    from performance_plans.models import ActionProgress, Review
+    from performance_plans.tests.factories import ActionFactory
+
+    plan = PlanFactory()
+    late = ActionFactory(plan=plan, description="Clear the backlog")
+    fine = ActionFactory(plan=plan, description="Train the team")
+    earlier = Review.objects.create(
+        plan=plan, scheduled_on=date(2022, 3, 1), held_on=date(2022, 3, 1), plan_rag="red"
+    )
+    review = Review.objects.create(
+        plan=plan, scheduled_on=date(2022, 3, 15), held_on=date(2022, 3, 15), plan_rag="green"
+    )
+    for r, action, rag in [
+        (earlier, late, "on_track"),
+        (review, late, "off_track"),
+        (review, fine, "on_track"),
+    ]:
+        ActionProgress.objects.create(
+            review=r,
+            action=action,
+            percent_complete=10,
+            expected_percent=50,
+            rag=rag,
+            settings_version=1,
+        )
+    page = _client(committee_user).get(reverse("plans:detail", args=[plan.pk])).content.decode()
+    note = page.split('data-testid="plan-rag-note">')[1].split("</p>")[0]
+    assert (
+        "The plan&#x27;s RAG (Green) is the one recorded at its latest review, held 15 Mar 2022"
+        in note
+    )
+    assert "“Clear the backlog” was Off track" in note and "Train the team" not in note
+
+
+def test_a_plan_rag_that_agrees_with_its_actions_needs_no_note(committee_user):
+    from performance_plans.models import ActionProgress, Review
+    from performance_plans.tests.factories import ActionFactory
+
+    plan = PlanFactory()
+    review = Review.objects.create(
+        plan=plan, scheduled_on=date(2022, 3, 15), held_on=date(2022, 3, 15), plan_rag="amber"
+    )
+    ActionProgress.objects.create(
+        review=review,
+        action=ActionFactory(plan=plan),
+        percent_complete=40,
+        expected_percent=50,
+        rag="at_risk",
+        settings_version=1,
+    )
+    page = _client(committee_user).get(reverse("plans:detail", args=[plan.pk]))
+    assert b"plan-rag-note" not in page.content
+
+
+@pytest.mark.parametrize("days", ["0", "-1"])
+def test_every_form_refuses_a_short_review_interval_with_the_one_message(pafa_user, days):
+    """The plan forms and the settings in the admin say the same thing, 0 or negative alike."""
+    from django.contrib.admin.sites import site
+
+    from performance_plans.models import PlanSettings
+    from performance_plans.rules import REVIEW_INTERVAL_TOO_SHORT
+
+    message = REVIEW_INTERVAL_TOO_SHORT
+    plan = PlanFactory()
+    client = _client(pafa_user)
+    created = client.post(
+        reverse("plans:create"),
+        {"party": PartyFactory().pk, "title": "Reads", "review_interval_days": days},
+    )
+    edited = client.post(
+        reverse("plans:edit", args=[plan.pk]),
+        {"title": plan.title, "version": plan.version, "review_interval_days": days},
+    )
+    for response in (created, edited):
+        assert response.status_code == 200
+        assert response.context["form"].errors["review_interval_days"] == [message]
+    admin_form = site._registry[PlanSettings].get_form(None)(
+        data={"mandated_review_interval_days": days, "review_interval_days": days}
+    )
+    assert admin_form.errors["mandated_review_interval_days"] == [message]
+    assert admin_form.errors["review_interval_days"] == [message]

@@ -103,3 +103,32 @@ def test_demo_overview_and_matrix(role_users, login, page, live_server, screensh
     page.goto(f"{live_server.url}/issues/communications/new/")
     expect(page.get_by_label("Gives a contact name")).to_be_visible()
     screenshot("issues-communication-form")
+
+
+def test_ops_records_a_breach_notification_in_one_click(
+    role_users, login, page, live_server, screenshot
+):
+    from issues import services
+
+    identified = timezone.now() - timedelta(hours=1)
+    breach = services.breach_create(
+        severity="high",
+        identified_at=identified,
+        description="Shipper report sent to the wrong recipient",
+        owner=role_users[CUSTOMER_OPS],
+    )
+    login(ROLE_USERNAMES[CUSTOMER_OPS])
+    page.set_viewport_size({"width": 1366, "height": 900})
+    page.goto(f"{live_server.url}/issues/breaches/{breach.pk}/")
+    lead = page.get_by_test_id("due-next")
+    expect(lead).to_contain_text("Notification due")
+    expect(lead).to_contain_text("2 h 59 min left")
+    screenshot("issues-breach-due-next-1366")
+    page.set_viewport_size({"width": 390, "height": 844})
+    screenshot("issues-breach-due-next-390")
+    assert page.evaluate("document.documentElement.scrollWidth") <= 390
+    page.get_by_role("button", name="Record notification").click()
+    expect(page.get_by_role("alert")).to_contain_text("Notification recorded: Met")
+    expect(lead).not_to_contain_text("Record notification")
+    expect(lead.get_by_role("button", name="Record resolution")).to_be_visible()
+    screenshot("issues-breach-notified-390")

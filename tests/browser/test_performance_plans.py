@@ -176,3 +176,37 @@ def test_raci_matrix_page(demo_data, login, page, live_server, screenshot):
         table.get_by_role("rowheader", name=re.compile("^Attendance at PAC meetings"))
     ).to_be_visible()
     screenshot("plans-raci")
+
+
+def test_a_plan_rag_that_differs_from_its_actions_says_why(
+    role_users, login, page, live_server, screenshot
+):
+    from datetime import date
+
+    from conftest import ROLE_USERNAMES
+    from core.roles import COMMITTEE_MEMBER
+    from performance_plans.models import ActionProgress, Review
+    from performance_plans.tests.factories import ActionFactory, PlanFactory
+
+    plan = PlanFactory(title="Meter read performance")
+    late = ActionFactory(plan=plan, description="Clear the backlog of unread meters")
+    review = Review.objects.create(
+        plan=plan, scheduled_on=date(2022, 3, 15), held_on=date(2022, 3, 15), plan_rag="green"
+    )
+    ActionProgress.objects.create(
+        review=review,
+        action=late,
+        percent_complete=10,
+        expected_percent=50,
+        rag="off_track",
+        settings_version=1,
+    )
+    login(ROLE_USERNAMES[COMMITTEE_MEMBER])
+    for width in (1366, 390):
+        page.set_viewport_size({"width": width, "height": 900})
+        page.goto(f"{live_server.url}/plans/{plan.pk}/")
+        expect(page.get_by_test_id("plan-rag-note")).to_contain_text(
+            "“Clear the backlog of unread meters” was Off track"
+        )
+        screenshot(f"plans-rag-note-{width}")
+        assert page.evaluate("document.documentElement.scrollWidth") <= width
