@@ -25,7 +25,12 @@ def _settings(**env) -> dict:
     result = subprocess.run(
         [sys.executable, "-c", SHOW],
         cwd=ROOT,
-        env={**base, "DJANGO_SETTINGS_MODULE": "kvi_portal.settings", "DJANGO_DEBUG": "true", **env},
+        env={
+            **base,
+            "DJANGO_SETTINGS_MODULE": "kvi_portal.settings",
+            "DJANGO_DEBUG": "true",
+            **env,
+        },
         capture_output=True,
         text=True,
         timeout=120,
