@@ -49,14 +49,20 @@ class OverviewView(PermissionRequiredMixin, TemplateView):
 
     def get_context_data(self, **kwargs):
         month = _month_from(self.request)
+        figures = {
+            "issues": selectors.issue_month(month),
+            "breaches": selectors.breach_month(month),
+            "communications": selectors.comms_month(month),
+        }
         return super().get_context_data(
             month=month,
             previous_month=add_months(month, -1),
             next_month=add_months(month, 1),
-            issue_figures=selectors.issue_month(month),
-            breach_figures=selectors.breach_month(month),
-            comms_figures=selectors.comms_month(month),
-            as_issued=selectors.register_month(month),
+            issue_figures=figures["issues"],
+            breach_figures=figures["breaches"],
+            comms_figures=figures["communications"],
+            # The same figures compared with those as issued: computed once, not twice.
+            as_issued=selectors.register_month(month, figures),
             **kwargs,
         )
 
