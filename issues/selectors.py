@@ -4,10 +4,13 @@ committee pack use."""
 from __future__ import annotations
 
 from collections import Counter
+from collections.abc import Iterator, Sequence
 from dataclasses import dataclass
 from datetime import date, datetime, timedelta
 from decimal import Decimal
+from itertools import islice
 
+from django.contrib.auth import get_user_model
 from django.db.models import Count, Prefetch, Q, QuerySet
 from django.utils import timezone
 from simple_history.utils import get_m2m_reverse_field_name
@@ -49,6 +52,73 @@ def issue_list() -> QuerySet[Issue]:
     return Issue.objects.select_related("owner").prefetch_related(
         "affected_customers__constituency"
     )
+
+
+#: What each register table column exports, read with values_list: (field path, choices
+#: shown by their label). The labels and order of the columns come from the table.
+ISSUE_EXPORT_FIELDS = {
+    "reference": ("reference", False),
+    "title": ("title", False),
+    "category": ("category", True),
+    "score": ("score", False),
+    "band": ("band", False),
+    "status": ("status", True),
+    "identified_at": ("identified_at", False),
+    "resolved_at": ("resolved_at", False),
+    "closed_at": ("closed_at", False),
+    "identified_by": ("identified_by", True),
+    "mprns_affected": ("mprns_affected", False),
+    "owner": (f"owner__{get_user_model().USERNAME_FIELD}", False),
+}
+
+
+def issue_export_rows(
+    issues: QuerySet[Issue], columns: Sequence[str], chunk_size: int = 2000
+) -> Iterator[list]:
+    """The export of a register table's `columns` for `issues` (filtered and ordered): the
+    values the table exports (choices by label, customers by short name, empty cells empty),
+    read with values_list a chunk at a time, plus one query per chunk for the customers. No
+    model instance is built: 100k rows stream in seconds, in flat memory."""
+    paths, labels = ["pk"], []
+    for name in columns:
+        if name == "customers":
+            labels.append(None)
+            continue
+        path, choices = ISSUE_EXPORT_FIELDS[name]
+        paths.append(path)
+        labels.append(dict(Issue._meta.get_field(name).flatchoices) if choices else {})
+    rows = issues.values_list(*paths).iterator(chunk_size=chunk_size)
+    while chunk := list(islice(rows, chunk_size)):
+        customers = _customer_names([row[0] for row in chunk]) if None in labels else {}
+        for row in chunk:
+            values = iter(row[1:])
+            out = []
+            for shown in labels:
+                if shown is None:
+                    out.append(customers.get(row[0], ""))
+                    continue
+                value = next(values)
+                if value in (None, ""):
+                    value = ""
+                elif isinstance(value, datetime):
+                    value = str(value)  # as the table exports a moment: text, in UTC
+                out.append(shown.get(value, value))
+            yield out
+
+
+def _customer_names(issue_ids: list[int]) -> dict[int, str]:
+    """Each issue's affected customers as its table shows them: short names (or names), in
+    the organisations' order."""
+    through = Issue.affected_customers.through
+    found: dict[int, list[str]] = {}
+    links = (
+        through.objects.filter(issue_id__in=issue_ids)
+        .order_by("organisation__name", "organisation_id")
+        .values_list("issue_id", "organisation__short_name", "organisation__name")
+    )
+    for issue_id, short_name, name in links:
+        found.setdefault(issue_id, []).append(short_name or name)
+    return {issue_id: ", ".join(names) for issue_id, names in found.items()}
 
 
 def issue_list_stamp() -> str:

@@ -140,6 +140,21 @@ class IssueTableCacheMixin:
         path = self.request.get_full_path()
         return f"{type(self).__name__}:{selectors.issue_list_stamp()}:{path}"
 
+    def export_rows(self):
+        """The table's header, then its rows straight from values_list (the table's own
+        export builds every issue and every cell: 1.5 ms a row)."""
+        table_class, kwargs = self.get_table_class(), self.get_table_kwargs()
+        table = self.get_table(**kwargs)
+        header = next(table_class([], **kwargs).as_values(self.exclude_columns))
+        excluded = self.exclude_columns or ()
+        columns = [  # as the table's own export chooses them
+            c.name
+            for c in table.columns.iterall()
+            if not (c.column.exclude_from_export or c.name in excluded)
+        ]
+        yield header
+        yield from selectors.issue_export_rows(table.data.data, columns)  # filtered, ordered
+
 
 class PublishedRegisterView(IssueTableCacheMixin, RegisterListView):
     """The published issue register: what committee members and customers see."""
