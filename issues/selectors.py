@@ -4,16 +4,19 @@ committee pack use."""
 from __future__ import annotations
 
 from collections import Counter
+from collections.abc import Iterator, Sequence
 from dataclasses import dataclass
-from datetime import date, datetime
+from datetime import date, datetime, timedelta
 from decimal import Decimal
+from itertools import islice
 
-from django.db.models import Max, Prefetch, QuerySet
+from django.contrib.auth import get_user_model
+from django.db.models import Count, Max, Prefetch, Q, QuerySet
 from django.utils import timezone
 from django.utils.text import capfirst
 from simple_history.utils import get_m2m_reverse_field_name
 
-from core.calendar import add_months, first_of_month, kvi_year_start, local_day
+from core.calendar import add_months, first_of_month, kvi_year_start, local_day, start_of_day
 from issues import rules
 from issues.models import (
     CHECKLIST,
@@ -51,6 +54,73 @@ def issue_list() -> QuerySet[Issue]:
     return Issue.objects.select_related("owner").prefetch_related(
         "affected_customers__constituency"
     )
+
+
+#: What each register table column exports, read with values_list: (field path, choices
+#: shown by their label). The labels and order of the columns come from the table.
+ISSUE_EXPORT_FIELDS = {
+    "reference": ("reference", False),
+    "title": ("title", False),
+    "category": ("category", True),
+    "score": ("score", False),
+    "band": ("band", False),
+    "status": ("status", True),
+    "identified_at": ("identified_at", False),
+    "resolved_at": ("resolved_at", False),
+    "closed_at": ("closed_at", False),
+    "identified_by": ("identified_by", True),
+    "mprns_affected": ("mprns_affected", False),
+    "owner": (f"owner__{get_user_model().USERNAME_FIELD}", False),
+}
+
+
+def issue_export_rows(
+    issues: QuerySet[Issue], columns: Sequence[str], chunk_size: int = 2000
+) -> Iterator[list]:
+    """The export of a register table's `columns` for `issues` (filtered and ordered): the
+    values the table exports (choices by label, customers by short name, empty cells empty),
+    read with values_list a chunk at a time, plus one query per chunk for the customers. No
+    model instance is built: 100k rows stream in seconds, in flat memory."""
+    paths, labels = ["pk"], []
+    for name in columns:
+        if name == "customers":
+            labels.append(None)
+            continue
+        path, choices = ISSUE_EXPORT_FIELDS[name]
+        paths.append(path)
+        labels.append(dict(Issue._meta.get_field(name).flatchoices) if choices else {})
+    rows = issues.values_list(*paths).iterator(chunk_size=chunk_size)
+    while chunk := list(islice(rows, chunk_size)):
+        customers = _customer_names([row[0] for row in chunk]) if None in labels else {}
+        for row in chunk:
+            values = iter(row[1:])
+            out = []
+            for shown in labels:
+                if shown is None:
+                    out.append(customers.get(row[0], ""))
+                    continue
+                value = next(values)
+                if value in (None, ""):
+                    value = ""
+                elif isinstance(value, datetime):
+                    value = str(value)  # as the table exports a moment: text, in UTC
+                out.append(shown.get(value, value))
+            yield out
+
+
+def _customer_names(issue_ids: list[int]) -> dict[int, str]:
+    """Each issue's affected customers as its table shows them: short names (or names), in
+    the organisations' order."""
+    through = Issue.affected_customers.through
+    found: dict[int, list[str]] = {}
+    links = (
+        through.objects.filter(issue_id__in=issue_ids)
+        .order_by("organisation__name", "organisation_id")
+        .values_list("issue_id", "organisation__short_name", "organisation__name")
+    )
+    for issue_id, short_name, name in links:
+        found.setdefault(issue_id, []).append(short_name or name)
+    return {issue_id: ", ".join(names) for issue_id, names in found.items()}
 
 
 def issue_list_stamp() -> str:
@@ -280,40 +350,67 @@ def comms_month(month: date) -> dict:
 
 def issue_month(month: date, amber_max_overdue: int = 2) -> dict:
     """A month's issue figures: new issues by band and scored, % identified by the provider
-    (all and AQ defects), age profile of issues open at month end, and overdue actions."""
+    (all and AQ defects), age profile of issues open at month end, and overdue actions.
+    Counted in the database (a register of 100k issues is never loaded); the overdue actions
+    and tasks are querysets, so a page that lists a few of them reads only those."""
     as_of = _as_of(month)
-    new = list(Issue.objects.identified_in(month))
-    by_band = Counter(i.band or "Not scored" for i in new)
-    unscored = sum(1 for i in new if i.score is None)
-    by_provider = sum(1 for i in new if i.identified_by == IdentifiedBy.PROVIDER)
-    aq = [i for i in new if i.category == Category.AQ_DEFECT]
-    aq_by_provider = sum(1 for i in aq if i.identified_by == IdentifiedBy.PROVIDER)
-    open_then = Issue.objects.open_at(as_of)
-    ages = Counter(
-        rules.age_bucket((local_day(as_of) - local_day(i.identified_at)).days)
-        for i in open_then.only("identified_at")
+    new = Issue.objects.identified_in(month).order_by()
+    provider = Q(identified_by=IdentifiedBy.PROVIDER)
+    aq = Q(category=Category.AQ_DEFECT)
+    totals = new.aggregate(
+        count=Count("pk"),
+        unscored=Count("pk", filter=Q(score__isnull=True)),
+        by_provider=Count("pk", filter=provider),
+        aq=Count("pk", filter=aq),
+        aq_by_provider=Count("pk", filter=aq & provider),
     )
+    by_band = Counter(
+        {
+            (band or "Not scored"): n
+            for band, n in new.values_list("band").annotate(n=Count("pk")).order_by()
+        }
+    )
+    ages = _age_profile(Issue.objects.open_at(as_of).order_by(), local_day(as_of))
     overdue_actions = IssueAction.objects.overdue(at=as_of).select_related("issue")
     today = local_day(as_of)
     overdue_tasks = RectificationTask.objects.overdue(today).select_related("issue", "owner")
     overdue_count = overdue_actions.count() + overdue_tasks.count()
     return {
         "month": month,
-        "new_count": len(new),
-        "unscored": unscored,
+        "new_count": totals["count"],
+        "unscored": totals["unscored"],
         "by_band": [(name, by_band[name]) for name in _band_order(by_band)],
-        "identified_by_provider_pct": rules.percentage(by_provider, len(new)),
-        "aq_count": len(aq),
-        "aq_by_provider_pct": rules.percentage(aq_by_provider, len(aq)),
+        "identified_by_provider_pct": rules.percentage(totals["by_provider"], totals["count"]),
+        "aq_count": totals["aq"],
+        "aq_by_provider_pct": rules.percentage(totals["aq_by_provider"], totals["aq"]),
         "age_profile": [(label, ages[label]) for label in rules.age_bucket_labels()],
         "open_count": sum(ages.values()),
-        "overdue_actions": list(overdue_actions),
-        "overdue_tasks": list(overdue_tasks),
+        "overdue_actions": overdue_actions,
+        "overdue_tasks": overdue_tasks,
         "overdue_count": overdue_count,
         "suggestion": rules.issue_resolution_rag(
-            len(new), unscored, overdue_count, amber_max_overdue
+            totals["count"], totals["unscored"], overdue_count, amber_max_overdue
         ),
     }
+
+
+def _age_profile(open_issues: QuerySet[Issue], today: date) -> Counter:
+    """Open issues counted by age bucket in one query. An issue is `d` days old on `today`
+    when its local day is `today - d`, i.e. it was identified from the start of that day
+    (Europe/London) to the start of the next."""
+    buckets = [
+        Q(
+            identified_at__gte=start_of_day(today - timedelta(days=high)),
+            identified_at__lt=start_of_day(today - timedelta(days=low - 1)),
+        )
+        for low, high, _ in rules.AGE_BUCKETS
+    ]
+    oldest = start_of_day(today - timedelta(days=rules.AGE_BUCKETS[-1][1]))
+    buckets.append(Q(identified_at__lt=oldest))
+    found = open_issues.aggregate(
+        **{f"age_{n}": Count("pk", filter=bucket) for n, bucket in enumerate(buckets)}
+    )
+    return Counter({label: found[f"age_{n}"] for n, label in enumerate(rules.age_bucket_labels())})
 
 
 def _band_order(counter: Counter) -> list[str]:
@@ -353,9 +450,12 @@ def _number(value: Decimal | None) -> float | None:
     return None if value is None else float(value)
 
 
-def breach_month_figures(month: date, now: datetime | None = None) -> dict:
-    """A month's breach figures as the API and a pack's snapshot carry them (JSON)."""
-    figures = breach_month(month, now=now)
+def breach_month_figures(
+    month: date, now: datetime | None = None, figures: dict | None = None
+) -> dict:
+    """A month's breach figures as the API and a pack's snapshot carry them (JSON); from
+    `figures` (breach_month's) when the caller has them already."""
+    figures = figures or breach_month(month, now=now)
     counts = {s: 0 for s in Severity.values}
     for clock in figures["clocks"]:
         counts[clock.breach.severity] += 1
@@ -369,9 +469,10 @@ def breach_month_figures(month: date, now: datetime | None = None) -> dict:
     }
 
 
-def comms_month_figures(month: date) -> dict:
-    """A month's communication figures as the API and a pack's snapshot carry them (JSON)."""
-    figures = comms_month(month)
+def comms_month_figures(month: date, figures: dict | None = None) -> dict:
+    """A month's communication figures as the API and a pack's snapshot carry them (JSON);
+    from `figures` (comms_month's) when the caller has them already."""
+    figures = figures or comms_month(month)
     return {
         "month": f"{month:%Y-%m}",
         "count": figures["count"],
@@ -384,9 +485,10 @@ def comms_month_figures(month: date) -> dict:
     }
 
 
-def issue_month_figures(month: date) -> dict:
-    """A month's issue-register figures as the API and a pack's snapshot carry them (JSON)."""
-    figures = issue_month(month)
+def issue_month_figures(month: date, figures: dict | None = None) -> dict:
+    """A month's issue-register figures as the API and a pack's snapshot carry them (JSON);
+    from `figures` (issue_month's) when the caller has them already."""
+    figures = figures or issue_month(month)
     return {
         "month": f"{month:%Y-%m}",
         "new_count": figures["new_count"],
@@ -491,13 +593,16 @@ def _flat(figures: dict) -> dict:
     }
 
 
-def register_month(month: date) -> dict:
+def register_month(month: date, figures: dict | None = None) -> dict:
     """The month's page: whether the month is issued and, per register, its figures as
-    issued beside the current ones (the pack they were printed in) and the late entries."""
+    issued beside the current ones (the pack they were printed in) and the late entries.
+    `figures`: the month's issue_month, breach_month and comms_month by register, when the
+    page has computed them already (the overview shows them too)."""
+    figures = figures or {}
     current = {
-        "issues": issue_month_figures(month),
-        "breaches": breach_month_figures(month),
-        "communications": comms_month_figures(month),
+        "issues": issue_month_figures(month, figures.get("issues")),
+        "breaches": breach_month_figures(month, figures=figures.get("breaches")),
+        "communications": comms_month_figures(month, figures.get("communications")),
     }
     registers = []
     for key, section in SECTION_KEYS.items():

@@ -109,7 +109,13 @@ DATABASES = {
     "default": env.db("DATABASE_URL", default=f"sqlite:///{BASE_DIR / 'db.sqlite3'}"),
 }
 DATABASES["default"]["ATOMIC_REQUESTS"] = False
-DATABASES["default"]["CONN_MAX_AGE"] = env.int("DATABASE_CONN_MAX_AGE", default=0)
+# Persistent connections on PostgreSQL: a request reuses its worker's connection instead of
+# paying a new connection (and authentication) each time; the health check replaces one that
+# died (a database restart) before the request uses it. SQLite opens a file: nothing to keep.
+_POSTGRES = DATABASES["default"]["ENGINE"].startswith("django.db.backends.postgresql")
+DATABASES["default"]["CONN_MAX_AGE"] = env.int(
+    "DATABASE_CONN_MAX_AGE", default=60 if _POSTGRES else 0
+)
 DATABASES["default"]["CONN_HEALTH_CHECKS"] = True
 if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":
     # Two writers at once: the second waits up to `timeout` seconds for the lock, and takes it
@@ -119,6 +125,16 @@ if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":
         {"transaction_mode": "IMMEDIATE", "timeout": env.int("DATABASE_SQLITE_TIMEOUT", 20)}
     )
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
+
+# One cache for every web process (rendered register fragments, the API list's counts, the
+# briefing images), so what one gunicorn worker computed the others reuse and a write seen by
+# one is seen by all: CACHE_URL (any django-environ cache URL) or REDIS_URL (Django's own
+# RedisCache); without either, each process keeps its own in memory (development, tests).
+CACHES = {
+    "default": env.cache_url(
+        "CACHE_URL", default=env.str("REDIS_URL", default="locmemcache://kvi-portal")
+    )
+}
 
 AUTHENTICATION_BACKENDS = [
     # First: refuses a locked-out username before any other backend checks the password.

@@ -109,3 +109,38 @@ def test_api_issue_list(client_for):
             )
 
     _assert_flat(client_for(CUSTOMER_OPS), "/api/issues/", make, "Api issue 004", "Api issue 049")
+
+
+def test_issues_overview(client_for):
+    """The month's figures are counted in the database: 50 issues (with their overdue
+    actions) and 50 breaches cost the queries 5 of each do."""
+
+    def make(start, stop):
+        for n in range(start, stop):
+            IssueFactory(impact=3, financial=n % 3 + 1, identified_at=JUNE + timedelta(minutes=n))
+            BreachFactory(identified_at=JUNE + timedelta(minutes=n))
+
+    url = reverse("issues:index") + "?month=2021-06"
+    _assert_flat(
+        client_for(CUSTOMER_OPS),
+        url,
+        make,
+        "New issues identified in June 2021: <strong>5</strong>",
+        "New issues identified in June 2021: <strong>50</strong>",
+    )
+
+
+def test_breach_list(client_for):
+    customer = OrganisationFactory()
+    client = client_for(CUSTOMER_OPS)
+    url = reverse("issues:breach_list")
+    counts = []
+    for start, stop in ((0, SMALL), (SMALL, LARGE)):
+        made = [
+            BreachFactory(identified_at=JUNE + timedelta(minutes=n), customers_impacted=[customer])
+            for n in range(start, stop)
+        ]
+        counts.append(_queries(client, url, made[-1].reference))
+    assert counts[0] == counts[1], (
+        f"{url}: {counts[0]} queries with {SMALL}, {counts[1]} with {LARGE}"
+    )

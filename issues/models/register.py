@@ -115,6 +115,9 @@ class Issue(RecordedAfterIssue):
             # The register's newest-first pages and its band + month filter, at 100k issues.
             models.Index(fields=["identified_at"]),
             models.Index(fields=["band", "identified_at"]),
+            # Issues open at a moment (each month's age profile): unresolved, or resolved
+            # after it; a bitmap scan instead of reading every issue.
+            models.Index(fields=["resolved_at", "identified_at"]),
         ]
         permissions = [
             ("view_internal_issue", "Can see internal issue notes and history"),
@@ -226,6 +229,9 @@ class IssueAction(models.Model):
         constraints = [
             models.UniqueConstraint(fields=["issue", "kind"], name="one_action_of_a_kind_per_issue")
         ]
+        # Actions overdue at a moment (not done, or done after it, and due before it): the
+        # overview's and the pack's count, without reading every action.
+        indexes = [models.Index(fields=["done_at", "due_at"])]
 
     def __str__(self) -> str:
         return f"{self.issue.reference}: {self.get_kind_display()}"

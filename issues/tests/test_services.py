@@ -1,6 +1,7 @@
 """Services, selectors and reminders against the database."""
 
 import re
+from collections import Counter
 from datetime import date, datetime, timedelta
 from decimal import Decimal
 
@@ -381,6 +382,28 @@ def test_issue_month_figures():
         "180+ days": 1,
     }
     assert figures["suggestion"].rag == Rag.GREEN
+
+
+def test_the_age_profile_puts_each_issue_in_the_bucket_its_local_age_in_days_says():
+    """Counted in the database, bucketed as the rule buckets an age: issues on each side of
+    every bucket's edge, early and late in their (British Summer Time) day."""
+    month = date(2020, 11, 1)
+    today = date(2020, 12, 1)  # the local day of the month's end, when its figures are read
+    ages = [0, 1, 30, 31, 90, 91, 180, 181, 400]
+    expected = Counter()
+    for days in ages:
+        day = today - timedelta(days=days)
+        for hh, mm in ((0, 0), (23, 59)):
+            moment = datetime(day.year, day.month, day.day, hh, mm, tzinfo=LONDON)
+            if moment >= datetime(2020, 12, 1, tzinfo=LONDON):
+                continue  # after the month's end: not open at it
+            IssueFactory(identified_at=moment)
+            expected[rules.age_bucket(days)] += 1
+    figures = selectors.issue_month(month)
+    assert dict(figures["age_profile"]) == {
+        label: expected[label] for label in rules.age_bucket_labels()
+    }
+    assert figures["open_count"] == sum(expected.values())
 
 
 def test_overdue_rectification_task_counts_against_issue_resolution():

@@ -52,15 +52,21 @@ class OverviewView(PermissionRequiredMixin, TemplateView):
 
     def get_context_data(self, **kwargs):
         month, month_error = _month_from(self.request)
+        figures = {
+            "issues": selectors.issue_month(month),
+            "breaches": selectors.breach_month(month),
+            "communications": selectors.comms_month(month),
+        }
         return super().get_context_data(
             month=month,
             month_error=month_error,
             previous_month=add_months(month, -1),
             next_month=add_months(month, 1),
-            issue_figures=selectors.issue_month(month),
-            breach_figures=selectors.breach_month(month),
-            comms_figures=selectors.comms_month(month),
-            as_issued=selectors.register_month(month),
+            issue_figures=figures["issues"],
+            breach_figures=figures["breaches"],
+            comms_figures=figures["communications"],
+            # The same figures compared with those as issued: computed once, not twice.
+            as_issued=selectors.register_month(month, figures),
             **kwargs,
         )
 
@@ -137,6 +143,21 @@ class IssueTableCacheMixin:
     def table_cache_key(self) -> str:
         path = self.request.get_full_path()
         return f"{type(self).__name__}:{selectors.issue_list_stamp()}:{path}"
+
+    def export_rows(self):
+        """The table's header, then its rows straight from values_list (the table's own
+        export builds every issue and every cell: 1.5 ms a row)."""
+        table_class, kwargs = self.get_table_class(), self.get_table_kwargs()
+        table = self.get_table(**kwargs)
+        header = next(table_class([], **kwargs).as_values(self.exclude_columns))
+        excluded = self.exclude_columns or ()
+        columns = [  # as the table's own export chooses them
+            c.name
+            for c in table.columns.iterall()
+            if not (c.column.exclude_from_export or c.name in excluded)
+        ]
+        yield header
+        yield from selectors.issue_export_rows(table.data.data, columns)  # filtered, ordered
 
 
 class PublishedRegisterView(IssueTableCacheMixin, RegisterListView):
