@@ -482,3 +482,19 @@ def test_the_register_csv_has_the_rows_the_table_exports(client_for, ops_user, n
     assert "'=Exported 0" in got
     if name == "issues:issue_list":
         assert '"Alpha Energy, ZG"' in got
+
+
+def test_the_overview_lists_the_months_breaches_and_issues_as_the_pack_does(client_for):
+    # The overview printed the pack's section templates without their lists: a month with
+    # breaches said "No breaches in the month." and the issue register listed nothing.
+    at = datetime(2021, 6, 14, 10, tzinfo=LONDON)
+    breach = BreachFactory(
+        severity="high", identified_at=at, description="Report sent to the wrong party"
+    )
+    issue = IssueFactory(impact=3, financial=3, identified_at=at, title="Meter reads rejected")
+    page = client_for(CUSTOMER_OPS).get(reverse("issues:index") + "?month=2021-06")
+    html = page.content.decode()
+    assert "No breaches in the month." not in html
+    assert breach.reference in html and "Report sent to the wrong party" in html
+    assert issue.reference in html and "Meter reads rejected" in html
+    assert "attached to this pack" not in html

@@ -6,6 +6,7 @@ from datetime import date
 
 from django.contrib.auth.mixins import PermissionRequiredMixin
 from django.http import Http404
+from django.template.loader import render_to_string
 from django.urls import reverse
 from django.utils import timezone
 from django.views.generic import TemplateView
@@ -14,7 +15,7 @@ from django_tables2 import SingleTableMixin
 
 from core.calendar import BadMonth, add_months, localdate, parse_month
 from core.exports import TableExportMixin
-from issues import rules, selectors
+from issues import pack, rules, selectors
 from issues.filters import BreachFilter, CommunicationFilter, IssueFilter
 from issues.models import (
     Breach,
@@ -44,6 +45,14 @@ def _month_from(request) -> tuple[date, str]:
     return selectors.latest_register_month(localdate()), ""
 
 
+#: The overview's sections: the pack section templates under templates/issues/pack/.
+SECTION_TEMPLATES = {
+    "issues": "register_summary",
+    "breaches": "breaches",
+    "communications": "communications",
+}
+
+
 class OverviewView(PermissionRequiredMixin, TemplateView):
     """The landing page: the month's issue, breach and communication figures."""
 
@@ -52,10 +61,21 @@ class OverviewView(PermissionRequiredMixin, TemplateView):
 
     def get_context_data(self, **kwargs):
         month, month_error = _month_from(self.request)
-        figures = {
-            "issues": selectors.issue_month(month),
-            "breaches": selectors.breach_month(month),
-            "communications": selectors.comms_month(month),
+        # The registers' sections as the committee's pack prints them for the month (its
+        # lists as well as its figures), each computed once.
+        contexts = {
+            "issues": pack.issue_register_context(None, month),
+            "breaches": pack.breaches_context(None, month),
+            "communications": pack.communications_context(None, month),
+        }
+        figures = {key: context["figures"] for key, context in contexts.items()}
+        sections = {
+            key: render_to_string(
+                f"issues/pack/{SECTION_TEMPLATES[key]}.html",
+                {**context, "on_page": True},
+                request=self.request,
+            )
+            for key, context in contexts.items()
         }
         return super().get_context_data(
             month=month,
@@ -63,8 +83,7 @@ class OverviewView(PermissionRequiredMixin, TemplateView):
             previous_month=add_months(month, -1),
             next_month=add_months(month, 1),
             issue_figures=figures["issues"],
-            breach_figures=figures["breaches"],
-            comms_figures=figures["communications"],
+            sections=sections,
             # The same figures compared with those as issued: computed once, not twice.
             as_issued=selectors.register_month(month, figures),
             **kwargs,
