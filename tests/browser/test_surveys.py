@@ -25,7 +25,7 @@ def test_trend_page_shows_seed_scores_and_draws_the_chart(
     page.goto(f"{live_server.url}/surveys/")
     page.get_by_label("As at the end of").fill("2020-11")
     page.get_by_role("button", name="Show").click()
-    expect(page.get_by_text("Rounds held on or before 30 November 2020.")).to_be_visible()
+    expect(page.get_by_text("Rounds held on or before 30 Nov 2020.")).to_be_visible()
     expect(page.get_by_role("heading", name="Trust survey")).to_be_visible()
     trust = page.get_by_test_id("scores-trust")
     for text in ("90.91 %", "up from 85.2 %", "93.94 %", "87.88 %", "down from 95.1 %"):
