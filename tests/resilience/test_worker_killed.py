@@ -108,6 +108,6 @@ def test_a_worker_killed_mid_build_leaves_the_pack_to_be_rebuilt_once(
     assert built.status == PackStatus.READY, built.error
     assert built.attempts == 2, "the build was not run again after the kill"
     folder = media_root / "packs" / comc.code / "2020-11"
-    assert sorted(p.name for p in folder.iterdir()) == ["v1.pdf"]
+    assert sorted(p.name for p in folder.iterdir()) == ["draft-1.pdf"]
     assert Pack.objects.filter(committee=comc).count() == 1
-    assert hashlib.sha256((folder / "v1.pdf").read_bytes()).hexdigest() == built.sha256
+    assert hashlib.sha256((folder / "draft-1.pdf").read_bytes()).hexdigest() == built.sha256
