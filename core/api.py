@@ -27,6 +27,7 @@ from drf_spectacular.utils import (
 )
 from rest_framework import exceptions, mixins, permissions, renderers, serializers, status
 from rest_framework.decorators import action
+from rest_framework.fields import get_error_detail
 from rest_framework.parsers import MultiPartParser
 from rest_framework.response import Response
 from rest_framework.views import APIView
@@ -41,7 +42,13 @@ from core.calendar import (
     OUT_OF_RANGE,
     YEAR_PATTERN,
 )
-from core.errors import DATABASE_BUSY, VERSION_NEEDED, ApplicationError, database_is_locked
+from core.errors import (
+    DATABASE_BUSY,
+    NOTHING_TO_REPORT,
+    VERSION_NEEDED,
+    ApplicationError,
+    database_is_locked,
+)
 from core.exports import csv_response
 from core.uploads import validate_csv_upload
 
@@ -69,24 +76,30 @@ def exception_handler(exc, context):
         exc = DatabaseBusy()
         exc.wait = 1  # DRF turns it into Retry-After
     elif isinstance(exc, DjangoValidationError):
-        detail = (
-            exc.message_dict if hasattr(exc, "error_dict") else {"non_field_errors": exc.messages}
+        # Field messages with their codes (DRF's own conversion), so a code can choose 422.
+        detail = get_error_detail(exc)
+        exc = exceptions.ValidationError(
+            detail if hasattr(exc, "error_dict") else {"non_field_errors": detail}
         )
-        exc = exceptions.ValidationError(detail)
     response = drf_exception_handler(exc, context)
-    if isinstance(exc, exceptions.ValidationError) and _only_missing_records(exc.get_codes()):
-        # Well formed, but naming a record that does not exist: no schema can say which exist.
+    if isinstance(exc, exceptions.ValidationError) and _only_unprocessable(exc.get_codes()):
+        # Well formed, but naming a record that does not exist (or a month before anything
+        # reports): no schema can say which exist.
         response.status_code = status.HTTP_422_UNPROCESSABLE_ENTITY
     return response
 
 
-def _only_missing_records(codes) -> bool:
-    """Whether every message of a 400 is a relation's "does not exist"."""
+#: The codes of field errors that say "well formed, but nothing there" (422, not 400).
+UNPROCESSABLE = {"does_not_exist", NOTHING_TO_REPORT}
+
+
+def _only_unprocessable(codes) -> bool:
+    """Whether every message of a 400 is a relation's "does not exist" (or its like)."""
     if isinstance(codes, dict):
         codes = list(codes.values())
     if isinstance(codes, list):
-        return bool(codes) and all(_only_missing_records(code) for code in codes)
-    return codes == "does_not_exist"
+        return bool(codes) and all(_only_unprocessable(code) for code in codes)
+    return codes in UNPROCESSABLE
 
 
 class PortalSessionScheme(SessionScheme):

@@ -18,6 +18,11 @@ VERSION_NEEDED = (
     "changes to an existing record need it."
 )
 
+#: The code of a field error on a well-formed value that names nothing there is to act on (a
+#: month before the first one anything reports); the API answers it 422, as it answers a
+#: reference to a record that does not exist: no schema can say which months report.
+NOTHING_TO_REPORT = "nothing_to_report"
+
 
 class ApplicationError(Exception):
     """An expected refusal with a message the user can act on.

@@ -31,6 +31,61 @@ class MonthFilter(django_filters.Filter):
     field_class = MonthFormField
 
 
+class BootstrapFilterSet(django_filters.FilterSet):
+    """Filter forms styled for Bootstrap's small inline controls."""
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        for field in self.form.fields.values():
+            css = "form-select" if hasattr(field, "choices") else "form-control"
+            field.widget.attrs.setdefault("class", f"{css} {css}-sm")
+
+
+class DayFormField(forms.DateField):
+    """An ISO date (YYYY-MM-DD) in the portal's years; empty for no filter."""
+
+    def __init__(self, **kwargs):
+        kwargs.setdefault("input_formats", ["%Y-%m-%d"])
+        super().__init__(**kwargs)
+
+    def to_python(self, value):
+        day = super().to_python(value)
+        if day and not calendar.FIRST_YEAR <= day.year <= calendar.LAST_YEAR:
+            raise forms.ValidationError(calendar.OUT_OF_RANGE, code="out_of_range")
+        return day
+
+
+#: A date in the portal's years, or empty for no filter (as a page's filter form sends it).
+DAY_OR_EMPTY = {
+    "anyOf": [
+        {"type": "string", "format": "date", "pattern": calendar.YEAR_PATTERN},
+        {"type": "string", "enum": [""]},
+    ],
+    "example": "2020-11-30",
+}
+
+
+@extend_schema_field(DAY_OR_EMPTY)
+class DayFilter(django_filters.DateFilter):
+    """A list filter on a date (with `lookup_expr`: from, to), YYYY-MM-DD."""
+
+    field_class = DayFormField
+
+
+@extend_schema_field(
+    {"type": "integer", "minimum": calendar.FIRST_YEAR, "maximum": calendar.LAST_YEAR}
+)
+class YearFilter(django_filters.NumberFilter):
+    """A calendar year of the portal's years (a whole number)."""
+
+    field_class = forms.IntegerField
+
+    def __init__(self, *args, **kwargs):
+        kwargs.setdefault("min_value", calendar.FIRST_YEAR)
+        kwargs.setdefault("max_value", calendar.LAST_YEAR)
+        super().__init__(*args, **kwargs)
+
+
 class UnknownKey(str):
     """A well-formed key that names no record (as a reference filter holds it)."""
 

@@ -29,11 +29,22 @@ class VersionField(serializers.IntegerField):
 
 
 def require_versions(result, generator, request, public):
-    """Postprocessing hook: a VersionField is a required property of its request body."""
-    for schema in result.get("components", {}).get("schemas", {}).values():
+    """Postprocessing hook: a VersionField is a required property of its request body, and a
+    body with a required property is itself required (drf-spectacular leaves a PATCH's body
+    optional, so an empty PATCH looked valid and was refused 400 for its missing version)."""
+    schemas = result.get("components", {}).get("schemas", {})
+    for schema in schemas.values():
         for name, prop in schema.get("properties", {}).items():
             if prop.pop(_VERSION_MARK, False):
                 schema["required"] = sorted({*schema.get("required", []), name})
+    for operations in result.get("paths", {}).values():
+        for operation in operations.values():
+            body = operation.get("requestBody")
+            if not body or body.get("required"):
+                continue
+            refs = [media.get("schema", {}).get("$ref", "") for media in body["content"].values()]
+            if any(schemas.get(ref.rsplit("/", 1)[-1], {}).get("required") for ref in refs):
+                body["required"] = True
     return result
 
 
@@ -49,7 +60,8 @@ _ERROR_RESPONSES = {
     "404": ("No such record (or not one you may see)", _ERROR),
     "422": (
         "Well formed, but naming a record that does not exist (e.g. a customer or committee "
-        "id): the message(s) per field",
+        "id), or a month with nothing to report (before the first reporting month, or not "
+        "ended): the message(s) per field",
         _FIELD_ERRORS,
     ),
     "409": (

@@ -1,18 +1,8 @@
 import django_filters
 
-from core.filters import ReferenceFilter
+from core.filters import BootstrapFilterSet, ReferenceFilter
 from core.models import Committee
 from kvis.models import KVI, KVIUpdate, RagChoices, UpdateStatus
-
-
-class BootstrapFilterSet(django_filters.FilterSet):
-    """Filter forms styled for Bootstrap's small inline controls."""
-
-    def __init__(self, *args, **kwargs):
-        super().__init__(*args, **kwargs)
-        for field in self.form.fields.values():
-            css = "form-select" if hasattr(field, "choices") else "form-control"
-            field.widget.attrs.setdefault("class", f"{css} {css}-sm")
 
 
 class KVIFilter(BootstrapFilterSet):

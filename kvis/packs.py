@@ -24,6 +24,7 @@ from django.utils import timezone
 from django_fsm import can_proceed
 
 from core.calendar import first_of_month, localdate, months_ending
+from core.errors import NOTHING_TO_REPORT
 from core.models import Committee
 from core.transitions import apply_transition
 from kvis import late, pack_content, registry, snapshots
@@ -131,8 +132,8 @@ def pack_request(
 
 
 def _ensure_pack_month(committee: Committee, month: date) -> None:
-    """Refuse (400, on the month) a month that has not ended or comes before the committee's
-    first reporting month (its earliest KVI's first month)."""
+    """Refuse (on the month; 422 in the API) a month that has not ended or comes before the
+    committee's first reporting month (its earliest KVI's first month)."""
     first = KVI.objects.for_committee(committee).aggregate(f=Min("active_from"))["f"]
     message = pack_month_error(
         month,
@@ -141,7 +142,7 @@ def _ensure_pack_month(committee: Committee, month: date) -> None:
         current=first_of_month(localdate()),
     )
     if message:
-        raise ValidationError({"month": message})
+        raise ValidationError({"month": ValidationError(message, code=NOTHING_TO_REPORT)})
 
 
 def _enqueue_or_fail(enqueue, pack_id: int) -> None:

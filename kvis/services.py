@@ -16,8 +16,8 @@ from django.db import IntegrityError, transaction
 from django.utils import timezone
 
 from core.calendar import first_of_month, localdate
+from core.errors import NOTHING_TO_REPORT, ApplicationError
 from core.errors import STALE_VERSION as STALE_VERSION  # the kit's message, read from here
-from core.errors import ApplicationError
 from core.transitions import apply_transition
 from core.writes import claim_version, stamp_history, validation_messages
 from kvis import rules, selectors
@@ -66,8 +66,8 @@ def ensure_month_open(month: date, kvi: KVI | None = None) -> None:
 
 
 def ensure_reporting_month(kvi: KVI, month: date) -> None:
-    """Refuse (400, on the month) a month the KVI does not report: before its first reporting
-    month or after the current month."""
+    """Refuse (on the month; 422 in the API) a month the KVI does not report: before its first
+    reporting month or after the current month."""
     message = rules.reporting_month_error(
         month,
         code=kvi.code,
@@ -75,7 +75,7 @@ def ensure_reporting_month(kvi: KVI, month: date) -> None:
         current=first_of_month(localdate()),
     )
     if message:
-        raise ValidationError({"month": message})
+        raise ValidationError({"month": ValidationError(message, code=NOTHING_TO_REPORT)})
 
 
 def _ensure_editable(update: KVIUpdate) -> None:

@@ -17,7 +17,7 @@ from core.api import (
     with_etag,
 )
 from meetings import selectors, services
-from meetings.filters import ForwardPlanFilter, MeetingFilter
+from meetings.filters import ActionFilter, ForwardPlanFilter, MeetingFilter
 from meetings.serializers import (
     ActionPatchSerializer,
     ActionSerializer,
@@ -103,7 +103,7 @@ class ActionViewSet(CSVExportMixin, _Versioned):
     write_permission = "meetings.change_action"
     write_permissions = {"create": "meetings.add_action"}
     serializer_class = ActionSerializer
-    filterset_fields = ["meeting"]
+    filterset_class = ActionFilter
     csv_name = "actions"
 
     def get_queryset(self):

@@ -1,36 +1,26 @@
 import django_filters
-from django import forms
 from django.db.models import Q
 
-from core.calendar import FIRST_YEAR, LAST_YEAR, localdate
+from core.calendar import localdate
+from core.filters import BootstrapFilterSet, DayFilter, ReferenceFilter, YearFilter
 from core.models import Committee
 from kvis.models import ForwardPlanItem
-from meetings.models import Meeting
+from meetings.models import Action, Meeting
 from meetings.rules import PlanStatus
 
 
-class BootstrapFilterSet(django_filters.FilterSet):
-    """Filter forms styled for Bootstrap's small inline controls."""
-
-    def __init__(self, *args, **kwargs):
-        super().__init__(*args, **kwargs)
-        for field in self.form.fields.values():
-            css = "form-select" if hasattr(field, "choices") else "form-control"
-            field.widget.attrs.setdefault("class", f"{css} {css}-sm")
-
-
 class ForwardPlanFilter(BootstrapFilterSet):
-    committee = django_filters.ModelChoiceFilter(queryset=Committee.objects.all())
+    committee = ReferenceFilter(queryset=Committee.objects.all(), label="Committee")
     status = django_filters.ChoiceFilter(
         label="Status", choices=[(s.value, s.label) for s in PlanStatus], method="filter_status"
     )
-    decision_after = django_filters.DateFilter(
+    decision_after = DayFilter(
         field_name="decision_date",
         lookup_expr="gte",
         label="From",
         widget=django_filters.widgets.forms.DateInput(attrs={"type": "date"}),
     )
-    decision_before = django_filters.DateFilter(
+    decision_before = DayFilter(
         field_name="decision_date",
         lookup_expr="lte",
         label="To",
@@ -55,22 +45,24 @@ class ForwardPlanFilter(BootstrapFilterSet):
         )
 
 
-class YearFilter(django_filters.NumberFilter):
-    """A calendar year of the portal's years (a whole number)."""
-
-    field_class = forms.IntegerField
-
-
 class MeetingFilter(BootstrapFilterSet):
-    committee = django_filters.ModelChoiceFilter(queryset=Committee.objects.all())
+    committee = ReferenceFilter(queryset=Committee.objects.all(), label="Committee")
     year = YearFilter(
         field_name="date",
         lookup_expr="year",
         label="Year",
-        min_value=FIRST_YEAR,
-        max_value=LAST_YEAR,
     )
 
     class Meta:
         model = Meeting
         fields = ["committee", "year"]
+
+
+class ActionFilter(django_filters.FilterSet):
+    """The action log of one meeting (a meeting that does not exist has none)."""
+
+    meeting = ReferenceFilter(queryset=Meeting.objects.all(), label="Meeting")
+
+    class Meta:
+        model = Action
+        fields = ["meeting"]

@@ -4,12 +4,11 @@ from rest_framework import serializers
 from core.api import Day, MonthField
 from core.calendar import localdate
 from core.models import Committee
+from core.schema import VersionField
 from kvis.models import ForwardPlanItem
 from meetings import selectors, services
 from meetings.models import Action, Meeting
 from meetings.rules import ActionStatus, PlanStatus
-
-VERSION_HELP = "The version you read; or send If-Match."
 
 
 class CommitteeCode(serializers.SlugRelatedField):
@@ -50,7 +49,7 @@ class MeetingWriteSerializer(serializers.Serializer):
 
 
 class MeetingPatchSerializer(serializers.Serializer):
-    version = serializers.IntegerField(required=False, help_text=VERSION_HELP)
+    version = VersionField()
     date = Day(required=False)
     month_reviewed = MonthField(required=False)
     submission_deadline = Day(required=False)
@@ -105,7 +104,7 @@ class ActionWriteSerializer(serializers.Serializer):
 class ActionPatchSerializer(serializers.Serializer):
     """Admins change any field; an owner only marks the action complete (`completion_note`)."""
 
-    version = serializers.IntegerField(required=False, help_text=VERSION_HELP)
+    version = VersionField()
     title = serializers.CharField(max_length=300, required=False)
     owner_name = serializers.CharField(max_length=200, required=False)
     owner = serializers.SlugRelatedField(
@@ -154,7 +153,7 @@ class ForwardPlanItemWriteSerializer(serializers.Serializer):
 
 
 class ForwardPlanItemPatchSerializer(serializers.Serializer):
-    version = serializers.IntegerField(required=False, help_text=VERSION_HELP)
+    version = VersionField()
     committee = CommitteeCode(required=False)
     decision_date = Day(required=False)
     item = serializers.CharField(max_length=300, required=False)

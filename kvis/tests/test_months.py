@@ -34,13 +34,14 @@ def test_an_update_outside_the_kvis_reporting_months_is_refused(measure, ops_use
         )
 
 
-def test_the_api_answers_400_for_a_month_outside_the_range(measure, ops_user):
+def test_the_api_answers_422_for_a_month_outside_the_range(measure, ops_user):
+    # Well formed, but a month the KVI does not report: 422, as a missing record (issue #14).
     client = APIClient()
     client.force_authenticate(ops_user)
     response = client.post(
         "/api/kvis/KVI-07/updates/", {"month": "2099-01", "last_update": "x"}, format="json"
     )
-    assert response.status_code == 400, response.content
+    assert response.status_code == 422, response.content
     assert "month" in response.json()
 
 
@@ -65,7 +66,8 @@ def test_a_pack_for_a_month_not_ended_or_before_the_first_is_refused(measure, ad
     client = APIClient()
     client.force_authenticate(admin_user_)
     response = client.post("/api/packs/", {"committee": "CoMC", "month": "2019-01"}, format="json")
-    assert response.status_code == 400, response.content
+    assert response.status_code == 422, response.content
+    assert "first reporting month" in response.json()["month"][0]
 
 
 def test_the_dashboard_window_ends_at_the_latest_month_with_approved_data(measure):

@@ -96,3 +96,32 @@ def test_forward_plan_items(api_for):
     listed = admin.get("/api/forward-plan/", {"committee": CommitteeFactory().pk}).json()
     assert listed["count"] == 1
     assert api_for(CUSTOMER_OPS).post("/api/forward-plan/", {}, format="json").status_code == 403
+
+
+def test_the_calendars_filters_refuse_what_the_schema_refuses_and_take_the_rest(api_for):
+    item = ForwardPlanItem.objects.create(
+        committee=CommitteeFactory(), decision_date="2021-01-20", item="Survey results"
+    )
+    MeetingFactory(committee=item.committee)
+    client = api_for(ADMIN)
+
+    def count(path, **query):
+        response = client.get(path, query)
+        assert response.status_code == 200, response.content
+        return response.json()["count"]
+
+    # Empty is no filter, as the page's filter form sends it; a date in the portal's years
+    # filters; one outside them, or not a date, is 400 with a message.
+    assert count("/api/forward-plan/", decision_before="") == 1
+    assert count("/api/forward-plan/", decision_before="2021-01-19") == 0
+    assert count("/api/forward-plan/", decision_after="2021-01-20") == 1
+    for bad in ("1999-12-31", "2021-02-30", "20-01-2021"):
+        response = client.get("/api/forward-plan/", {"decision_before": bad})
+        assert response.status_code == 400 and "decision_before" in response.json(), bad
+    response = client.get("/api/meetings/", {"year": 0})
+    assert response.status_code == 400 and "year" in response.json()
+    # A committee or meeting that does not exist has nothing listed (not a 400).
+    assert count("/api/forward-plan/", committee=987654) == 0
+    assert count("/api/meetings/", committee=987654) == 0
+    assert count("/api/actions/", meeting=987654) == 0
+    assert count("/api/forward-plan/", committee=item.committee.pk) == 1

@@ -15,6 +15,9 @@ UPDATES = [
     ("/api/issues/{reference}/", "patch"),
     ("/api/breaches/{reference}/", "patch"),
     ("/api/plans/{id}/transition/", "post"),
+    ("/api/meetings/{id}/", "patch"),
+    ("/api/actions/{id}/", "patch"),
+    ("/api/forward-plan/{id}/", "patch"),
 ]
 
 
@@ -79,6 +82,8 @@ def test_the_month_pattern_accepts_exactly_what_the_api_accepts(text):
 
 @pytest.mark.parametrize(("path", "method"), UPDATES)
 def test_an_update_requires_the_version_it_read(schema, path, method):
+    # The body itself is required (an empty PATCH has no version: 400).
+    assert schema["paths"][path][method]["requestBody"]["required"] is True
     body = _body_schema(schema, path, method)
     assert "version" in body["required"]
     assert "x-portal-version" not in body["properties"]["version"]
@@ -94,3 +99,22 @@ def test_every_error_answer_has_a_described_body(schema):
                     assert "application/json" in response.get("content", {}), (method, path, code)
             if path.startswith("/api/") and path not in ("/api/schema/", "/api/auth/token/"):
                 assert {"401", "403"} <= set(operation["responses"]), (method, path)
+
+
+def _query_parameter(schema, path, name):
+    parameters = schema["paths"][path]["get"]["parameters"]
+    return next(p["schema"] for p in parameters if p["name"] == name)
+
+
+def test_the_calendars_filters_say_what_they_take(schema):
+    # Issue #14: `year` was an unbounded integer (0 answered 400), the decision dates a date
+    # (an empty one, as the page's form sends, answered 200), `committee`/`meeting` choices.
+    assert _query_parameter(schema, "/api/meetings/", "year") == {
+        "type": "integer",
+        "minimum": 2000,
+        "maximum": 2099,
+    }
+    for name in ("decision_after", "decision_before"):
+        day = _query_parameter(schema, "/api/forward-plan/", name)
+        assert {"type": "string", "enum": [""]} in day["anyOf"]
+        assert {"type": "string", "format": "date", "pattern": r"^20\d{2}-"} in day["anyOf"]
