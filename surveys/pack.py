@@ -9,12 +9,16 @@ from kvis.late import LateEntry, change_kind
 from surveys import charts, rules, selectors
 from surveys.models import Round
 
+#: Rounds a pack's chart and its table of values show: two years of quarterly rounds fit the
+#: page's width, where a survey's whole history (20 rounds since 2016) ran off it.
+PACK_ROUNDS = 8
+
 
 def scores_context(committee, month: date) -> dict:
     """Each survey's latest round as of the end of `month`: category scores with the change
     from the previous round, target and RAG, the year to date, and a trend chart (PNG)."""
     trends = selectors.survey_trends(as_of=selectors.month_end(month))
-    charted = [(trend, trend.chart_data() if trend.rounds else None) for trend in trends]
+    charted = [(trend, _recent(trend.chart_data()) if trend.rounds else None) for trend in trends]
     settings = selectors.current_settings()
     return {
         "committee": committee,
@@ -29,6 +33,16 @@ def scores_context(committee, month: date) -> dict:
             }
             for trend, data in charted
         ],
+    }
+
+
+def _recent(data: dict) -> dict:
+    """The chart's data cut to its last PACK_ROUNDS rounds."""
+    return {
+        **data,
+        "labels": data["labels"][-PACK_ROUNDS:],
+        "series": {name: values[-PACK_ROUNDS:] for name, values in data["series"].items()},
+        "target": data["target"][-PACK_ROUNDS:],
     }
 
 
