@@ -21,7 +21,7 @@ from issues.models import CHECKLIST, Communication, Issue, month_bounds
 
 #: Rows each list prints, about what fits on two pages beside its section's figures; a longer
 #: list prints only its exceptions, at most this many, and leaves every row to the appendix.
-LIST_ROWS = {"issues": 30, "breaches": 20, "communications": 30, "overdue": 20}
+LIST_ROWS = {"issues": 25, "breaches": 20, "communications": 30, "overdue": 20}
 #: The bands the committee sees issue by issue.
 LISTED_BANDS = ("Medium", "High")
 

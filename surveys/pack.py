@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import textwrap
 from datetime import date
 from decimal import Decimal
 
@@ -9,9 +10,9 @@ from kvis.late import LateEntry, change_kind
 from surveys import charts, rules, selectors
 from surveys.models import Round
 
-#: Rounds a pack's chart and its table of values show: two years of quarterly rounds fit the
-#: page's width, where a survey's whole history (20 rounds since 2016) ran off it.
-PACK_ROUNDS = 8
+#: Rounds a pack's chart and its table of values show: a year and a half of quarterly rounds
+#: fit the page's width, where a survey's whole history (20 rounds since 2016) ran off it.
+PACK_ROUNDS = 6
 
 
 def scores_context(committee, month: date) -> dict:
@@ -28,7 +29,7 @@ def scores_context(committee, month: date) -> dict:
         "sections": [
             {
                 "trend": trend,
-                "chart": charts.png_data_uri(charts.trend_png(data)) if data else "",
+                "chart": charts.png_data_uri(charts.trend_png(_wrapped(data))) if data else "",
                 "plotted": _plotted(data) if data else None,
             }
             for trend, data in charted
@@ -44,6 +45,11 @@ def _recent(data: dict) -> dict:
         "series": {name: values[-PACK_ROUNDS:] for name, values in data["series"].items()},
         "target": data["target"][-PACK_ROUNDS:],
     }
+
+
+def _wrapped(data: dict) -> dict:
+    """The chart's data with its round labels on two lines, so neighbours do not overlap."""
+    return {**data, "labels": [textwrap.fill(label, 14) for label in data["labels"]]}
 
 
 def _plotted(data: dict) -> dict:
