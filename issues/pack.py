@@ -3,7 +3,8 @@
 Each context function takes (committee, month) and returns what its template in
 templates/issues/pack/ prints. When a month has more rows than fit on two pages, the section
 prints the exceptions and the totals, and hands the full list to the pack as a CSV appendix
-(`appendix`: file name, header, rows) that the pack embeds in the PDF and links.
+(`appendix`, or another key ending in `_appendix`: file name, header, rows) that the pack
+embeds in the PDF and links.
 """
 
 from __future__ import annotations
@@ -18,8 +19,9 @@ from core.calendar import add_months
 from issues import rules, selectors
 from issues.models import CHECKLIST, Communication, Issue, month_bounds
 
-#: Rows a list prints before it shows only exceptions and leaves the rest to the appendix.
-MAX_ROWS = 30
+#: Rows each list prints, about what fits on two pages beside its section's figures; a longer
+#: list prints only its exceptions, at most this many, and leaves every row to the appendix.
+LIST_ROWS = {"issues": 25, "breaches": 20, "communications": 30, "overdue": 20}
 #: The bands the committee sees issue by issue.
 LISTED_BANDS = ("Medium", "High")
 
@@ -28,9 +30,11 @@ def _person(user) -> str:
     return (user.get_full_name() or user.username) if user else "—"
 
 
-def _appendix(name: str, header: list[str], rows: list[list], shown: int) -> dict | None:
-    """A CSV appendix when the list is longer than what the section prints."""
-    if len(rows) <= shown:
+def _appendix(name: str, header: list[str], rows, shown: int, count: int | None = None):
+    """A CSV appendix when the list (`count` rows, or `len(rows)`) is longer than what the
+    section prints. `rows` may be a generator when `count` is given: it is read only when the
+    pack writes the CSV, so a page that shows the section never reads every row."""
+    if (len(rows) if count is None else count) <= shown:
         return None
     return {"name": name, "header": header, "rows": rows}
 
@@ -102,7 +106,8 @@ def issue_register_context(committee, month: date) -> dict:
         }
         for i in listed
     ]
-    shown = rows if len(rows) <= MAX_ROWS else [r for r in rows if r["issue"].band == "High"]
+    cap = LIST_ROWS["issues"]
+    shown = rows if len(rows) <= cap else [r for r in rows if r["issue"].band == "High"][:cap]
     header = ["Reference", "Title", "Score", "Band", "Owner", "Status", "Next action due", "New"]
     csv_rows = [
         [
@@ -117,10 +122,20 @@ def issue_register_context(committee, month: date) -> dict:
         ]
         for r in rows
     ]
+    cap = LIST_ROWS["overdue"]
+    # The longest overdue first, in the list and in its appendix.
+    figures = {
+        **figures,
+        "overdue_actions": figures["overdue_actions"].order_by("due_at", "pk"),
+        "overdue_tasks": figures["overdue_tasks"].order_by("due_date", "pk"),
+    }
+    overdue_actions = list(figures["overdue_actions"][:cap])
+    overdue_tasks = list(figures["overdue_tasks"][: cap - len(overdue_actions)])
+    overdue_shown = len(overdue_actions) + len(overdue_tasks)
     return {
         "figures": figures,
         "month": month,
-        "rows": shown[:MAX_ROWS],
+        "rows": shown,
         "row_count": len(rows),
         "ages": [
             {"label": label, "count": count, "previous": previous.get(label, 0)}
@@ -128,17 +143,39 @@ def issue_register_context(committee, month: date) -> dict:
         ],
         "previous_open": sum(previous.values()),
         "matrix": _matrix(open_issues),
-        "overdue_actions": figures["overdue_actions"][:MAX_ROWS],
-        "overdue_tasks": figures["overdue_tasks"][:MAX_ROWS],
+        "overdue_actions": overdue_actions,
+        "overdue_tasks": overdue_tasks,
+        "overdue_shown": overdue_shown,
         "appendix": _appendix(f"issues-{month:%Y-%m}.csv", header, csv_rows, len(shown)),
+        "overdue_appendix": _appendix(
+            f"overdue-actions-{month:%Y-%m}.csv",
+            ["Issue", "Action or rectification task", "Owner", "Due"],
+            _overdue_rows(figures),
+            overdue_shown,
+            figures["overdue_count"],
+        ),
     }
+
+
+def _overdue_rows(figures: dict):
+    """Every overdue action, then every overdue rectification task, as CSV rows (lazily)."""
+    for action in figures["overdue_actions"].iterator(chunk_size=2000):
+        yield [action.issue.reference, action.get_kind_display(), "", action.due_at.isoformat()]
+    for task in figures["overdue_tasks"].iterator(chunk_size=2000):
+        yield [
+            task.issue.reference,
+            f"Task: {task.description}",
+            _person(task.owner),
+            task.due_date.isoformat(),
+        ]
 
 
 def breaches_context(committee, month: date) -> dict:
     """Each breach of the month with its description, severity and both clocks."""
     figures = selectors.breach_month(month, now=_as_of(month))
     clocks = figures["clocks"]
-    shown = clocks if len(clocks) <= MAX_ROWS else [c for c in clocks if c.missed][:MAX_ROWS]
+    cap = LIST_ROWS["breaches"]
+    shown = clocks if len(clocks) <= cap else [c for c in clocks if c.missed][:cap]
     header = ["Reference", "Severity", "Identified", "Description", "Notification", "Resolution"]
     csv_rows = [
         [
@@ -175,7 +212,8 @@ def communications_context(committee, month: date) -> dict:
         }
         for c in comms
     ]
-    shown = rows if len(rows) <= MAX_ROWS else [r for r in rows if r["missed"]][:MAX_ROWS]
+    cap = LIST_ROWS["communications"]
+    shown = rows if len(rows) <= cap else [r for r in rows if r["missed"]][:cap]
     header = ["Reference", "Sent", "Subject", "Score", "Missed framework points"]
     csv_rows = [
         [

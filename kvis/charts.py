@@ -24,6 +24,9 @@ NAVY, RED = "#1f3a5f", "#b3261e"
 
 #: Fixed axis ranges by measure kind; a count's top follows its data.
 AXIS_LIMITS = {"percentage": (0, 100), "score": (0, 10)}
+#: Inches (width, height): a KVI page's chart, and the smaller one of a compact pack (many
+#: KVIs to a page), printed beside its table of values at the same type size.
+SIZE, COMPACT_SIZE = (6.2, 2.2), (4.4, 1.6)
 
 
 def trend_png(
@@ -33,9 +36,10 @@ def trend_png(
     actual: list[float | None],
     target: float | None,
     kind: str = "percentage",
+    size: tuple[float, float] = SIZE,
 ) -> bytes:
-    """A line chart of actual against target, as PNG bytes."""
-    return _trend_png(title, tuple(months), tuple(actual), target, kind)
+    """A line chart of actual against target, as PNG bytes, `size` inches."""
+    return _trend_png(title, tuple(months), tuple(actual), target, kind, size)
 
 
 @lru_cache(maxsize=256)
@@ -45,9 +49,18 @@ def _trend_png(
     actual: tuple[float | None, ...],
     target: float | None,
     kind: str = "percentage",
+    size: tuple[float, float] = SIZE,
 ) -> bytes:
-    fig = Figure(figsize=(6.2, 2.2), dpi=100)
-    fig.subplots_adjust(left=0.09, right=0.98, top=0.78, bottom=0.14)
+    width, height = size
+    fig = Figure(figsize=size, dpi=100)
+    # The margins (title and legend band above, month labels below, the y labels left) keep
+    # their size in inches whatever the size, so a smaller chart loses only plot area.
+    fig.subplots_adjust(
+        left=0.558 / width,
+        right=1 - 0.124 / width,
+        top=1 - 0.484 / height,
+        bottom=0.308 / height,
+    )
     ax = fig.add_subplot()
     xs = list(range(len(months)))
     points = [(x, y) for x, y in zip(xs, actual, strict=True) if y is not None]
@@ -75,11 +88,17 @@ def _trend_png(
         ax.yaxis.set_major_formatter(PercentFormatter(decimals=0))
     ax.set_xticks(xs, [f"{m:%b %y}" for m in months], fontsize=7)
     ax.tick_params(axis="y", labelsize=7)
-    fig.text(0.09, 0.95, title, fontsize=8, ha="left", va="top")
+    fig.text(0.558 / width, 1 - 0.11 / height, title, fontsize=8, ha="left", va="top")
     ax.grid(axis="y", color="#dddddd", linewidth=0.6)
     for side in ("top", "right"):
         ax.spines[side].set_visible(False)
-    fig.legend(fontsize=7, frameon=False, loc="upper right", bbox_to_anchor=(0.98, 0.99), ncols=2)
+    fig.legend(
+        fontsize=7,
+        frameon=False,
+        loc="upper right",
+        bbox_to_anchor=(1 - 0.124 / width, 1 - 0.022 / height),
+        ncols=2,
+    )
     out = io.BytesIO()
     fig.savefig(out, format="png", dpi=150, metadata={"Software": None})
     return out.getvalue()

@@ -21,7 +21,7 @@ from django.template.loader import render_to_string
 
 from core.calendar import add_months, first_of_month, kvi_year_months, kvi_year_start, months_ending
 from kvis import late, registry, selectors
-from kvis.charts import trend_png
+from kvis.charts import COMPACT_SIZE, SIZE, trend_png
 from kvis.models import KVI, ForwardPlanItem, KVIUpdate, Measure, MeasureKind, MeasureResult
 from kvis.pack_sections import sections_for
 from kvis.rules import SEVERITY, Rag
@@ -174,7 +174,7 @@ def _measure_figure(
     )
 
 
-def _chart(measure: Measure, months: list[date], results: dict) -> dict | None:
+def _chart(measure: Measure, months: list[date], results: dict, size=SIZE) -> dict | None:
     if measure.kind not in NUMERIC_KINDS or measure.target_value is None:
         return None
     actual = []
@@ -189,6 +189,7 @@ def _chart(measure: Measure, months: list[date], results: dict) -> dict | None:
         actual=actual,
         target=float(measure.target_value),
         kind=measure.kind,
+        size=size,
     )
     values = [
         measure_text(Decimal(str(a)) if a is not None else None, measure.kind) for a in actual
@@ -203,6 +204,7 @@ def _chart(measure: Measure, months: list[date], results: dict) -> dict | None:
         "alt": alt,
         "months": months,
         "values": values,
+        "points": list(zip(months, values, strict=True)),
         "target": target,
     }
 
@@ -274,8 +276,9 @@ def summary_and_pages(pack, kvis: list[KVI], section_keys: list[str]) -> dict:
             )
         )
         own_page = not compact
+        size = COMPACT_SIZE if compact else SIZE
         charts = (
-            [c for c in (_chart(m, chart_months, results) for m in kvi.measures.all()) if c]
+            [c for m in kvi.measures.all() if (c := _chart(m, chart_months, results, size))]
             if own_page or rag == Rag.RED or kvi.id in unapproved
             else []
         )
@@ -317,18 +320,21 @@ def register_sections(
     committee, month: date, appendices: list[dict], figures: dict | None = None
 ) -> list[dict]:
     """The register sections this committee's pack carries, rendered, in order; a section's
-    full list (when it prints only the exceptions) is added to `appendices` as CSV, and its
+    full lists (when it prints only the exceptions: its `appendix` and any `…_appendix`) are
+    added to `appendices` as CSV, and its
     figures (JSON, kept in the snapshot: the month "as issued") to `figures`."""
     rendered = []
     for section in sections_for(committee):
         if figures is not None and section.figures is not None:
             figures[section.key] = section.figures(committee, month)
         context = {"committee": committee, "month": month, **section.context(committee, month)}
-        if context.get("appendix"):
-            text = _csv(context["appendix"])
+        for key in [k for k in context if k == "appendix" or k.endswith("_appendix")]:
+            if not context[key]:
+                continue
+            text = _csv(context[key])
             href = "data:text/csv;base64," + base64.b64encode(text.encode()).decode()
-            context["appendix"] = {**context["appendix"], "csv": text, "href": href}
-            appendices.append(context["appendix"])
+            context[key] = {**context[key], "csv": text, "href": href}
+            appendices.append(context[key])
         rendered.append(
             {
                 "key": section.key,

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import textwrap
 from datetime import date
 from decimal import Decimal
 
@@ -9,12 +10,16 @@ from kvis.late import LateEntry, change_kind
 from surveys import charts, rules, selectors
 from surveys.models import Round
 
+#: Rounds a pack's chart and its table of values show: a year and a half of quarterly rounds
+#: fit the page's width, where a survey's whole history (20 rounds since 2016) ran off it.
+PACK_ROUNDS = 6
+
 
 def scores_context(committee, month: date) -> dict:
     """Each survey's latest round as of the end of `month`: category scores with the change
     from the previous round, target and RAG, the year to date, and a trend chart (PNG)."""
     trends = selectors.survey_trends(as_of=selectors.month_end(month))
-    charted = [(trend, trend.chart_data() if trend.rounds else None) for trend in trends]
+    charted = [(trend, _recent(trend.chart_data()) if trend.rounds else None) for trend in trends]
     settings = selectors.current_settings()
     return {
         "committee": committee,
@@ -24,12 +29,27 @@ def scores_context(committee, month: date) -> dict:
         "sections": [
             {
                 "trend": trend,
-                "chart": charts.png_data_uri(charts.trend_png(data)) if data else "",
+                "chart": charts.png_data_uri(charts.trend_png(_wrapped(data))) if data else "",
                 "plotted": _plotted(data) if data else None,
             }
             for trend, data in charted
         ],
     }
+
+
+def _recent(data: dict) -> dict:
+    """The chart's data cut to its last PACK_ROUNDS rounds."""
+    return {
+        **data,
+        "labels": data["labels"][-PACK_ROUNDS:],
+        "series": {name: values[-PACK_ROUNDS:] for name, values in data["series"].items()},
+        "target": data["target"][-PACK_ROUNDS:],
+    }
+
+
+def _wrapped(data: dict) -> dict:
+    """The chart's data with its round labels on two lines, so neighbours do not overlap."""
+    return {**data, "labels": [textwrap.fill(label, 14) for label in data["labels"]]}
 
 
 def _plotted(data: dict) -> dict:

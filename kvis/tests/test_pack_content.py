@@ -2,6 +2,8 @@
 KVI and the totals, register lists naming the demo's issues, breaches and communications, each
 heading once, a tagged PDF with its metadata, and a forced pack that marks what is unapproved."""
 
+import csv
+import io
 import subprocess
 from collections import Counter
 from datetime import date
@@ -9,12 +11,17 @@ from io import BytesIO
 from unittest import mock
 
 import pytest
+from django.db.models import Q
 from pypdf import PdfReader
 
 from core.calendar import add_months, first_of_month, localdate
 from core.models import Committee
+from issues import pack as pack_lists
+from issues.models import Breach, Communication, Issue, month_bounds
+from issues.selectors import issue_month
 from kvis import cycle, packs
 from kvis.models import KVIUpdate, Pack
+from kvis.pack_content import register_sections
 
 pytestmark = pytest.mark.django_db
 NOV, DEC = date(2020, 11, 1), date(2020, 12, 1)
@@ -44,7 +51,7 @@ def built(demo_data, django_db_blocker):
     to one row, so that it carries an appendix."""
     with django_db_blocker.unblock():
         comc, pac = _build("CoMC", NOV), _build("PAC", NOV)
-        with mock.patch("issues.pack.MAX_ROWS", 1):
+        with mock.patch.dict("issues.pack.LIST_ROWS", dict.fromkeys(pack_lists.LIST_ROWS, 1)):
             forced = _build("CoMC", DEC, force_reason="Meeting brought forward")
         return {"comc": comc, "pac": pac, "forced": forced}
 
@@ -161,3 +168,47 @@ def test_a_list_longer_than_its_limit_prints_the_exceptions_and_attaches_every_r
     assert "ISS-2020-0011" in csv_text and "ISS-2020-0012" in csv_text
     text = "\n".join(_pages(built["forced"]))
     assert "This list prints 1 of 2 rows" in text
+
+
+def _csv_rows(appendix: dict) -> list[list[str]]:
+    """The data rows of an appendix's CSV as the pack attaches it (header left out)."""
+    return list(csv.reader(io.StringIO(appendix["csv"])))[1:]
+
+
+def test_each_list_over_its_cap_prints_at_most_the_cap_and_its_appendix_holds_every_row(
+    demo_data,
+):
+    """The November demo's lists cut to one row (and the overdue actions of December to
+    none): each prints at most that, says how many it leaves out, and attaches every row of
+    the month, as many as the registers hold."""
+    committee = Committee.objects.get(code="CoMC")
+    start, end = month_bounds(NOV)
+    caps = {**dict.fromkeys(pack_lists.LIST_ROWS, 1), "overdue": 0}
+    with mock.patch.dict("issues.pack.LIST_ROWS", caps):
+        appendices: list[dict] = []
+        sections = {s["key"]: s["html"] for s in register_sections(committee, NOV, appendices)}
+        december: list[dict] = []
+        december_sections = register_sections(committee, DEC, december)
+    by_name = {a["name"]: a for a in appendices}
+    breaches = _csv_rows(by_name["breaches-2020-11.csv"])
+    assert len(breaches) == Breach.objects.identified_in(NOV).count() == 3
+    assert {r[0] for r in breaches} >= {"BRE-2020-0003", "BRE-2020-0005"}
+    # None of the three missed a clock: the list says so rather than "no breaches".
+    assert '<th scope="row">BRE-' not in sections["issues.breaches"]
+    assert "This list prints 0 of 3 rows" in sections["issues.breaches"]
+    assert "None of the month's 3 breaches missed a clock." in sections["issues.breaches"]
+    assert "No breaches in the month." not in sections["issues.breaches"]
+    communications = _csv_rows(by_name["communications-2020-11.csv"])
+    assert len(communications) == Communication.objects.sent_in(NOV).count() == 3
+    listed = (
+        Issue.objects.filter(identified_at__lt=end)
+        .filter(Q(resolved_at__isnull=True) | Q(resolved_at__gte=end))
+        .filter(Q(band__in=["Medium", "High"]) | Q(identified_at__gte=start))
+    )
+    issues_csv = _csv_rows(by_name["issues-2020-11.csv"])
+    assert sorted(r[0] for r in issues_csv) == sorted(i.reference for i in listed)
+    overdue = next(a for a in december if a["name"] == "overdue-actions-2020-12.csv")
+    assert len(_csv_rows(overdue)) == issue_month(DEC)["overdue_count"] == 1
+    register = next(s for s in december_sections if s["key"] == "issues.register_summary")
+    assert "This list prints 0 of 1 rows (the longest overdue)" in register["html"]
+    assert "overdue-actions-2020-12.csv" in register["html"]
