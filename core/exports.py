@@ -54,6 +54,24 @@ def csv_lines(rows: Iterable[Sequence]) -> Iterator[str]:
         yield writer.writerow(neutralised(row))
 
 
+#: Lines are sent in blocks of about this many characters: one write to the socket (and one
+#: HTTP chunk) a block rather than a row; a write a row was a fifth of a 100k-row export.
+CSV_BLOCK = 64 * 1024
+
+
+def csv_blocks(rows: Iterable[Sequence], size: int = CSV_BLOCK) -> Iterator[str]:
+    """`csv_lines` joined into blocks of about `size` characters, each sent as it fills."""
+    block, length = [], 0
+    for line in csv_lines(rows):
+        block.append(line)
+        length += len(line)
+        if length >= size:
+            yield "".join(block)
+            block, length = [], 0
+    if block:
+        yield "".join(block)
+
+
 def _attachment(response: HttpResponse, filename: str) -> HttpResponse:
     response["Content-Disposition"] = f'attachment; filename="{filename}"'
     return response
@@ -62,7 +80,7 @@ def _attachment(response: HttpResponse, filename: str) -> HttpResponse:
 def csv_response(rows: Iterable[Sequence], *, filename: str) -> StreamingHttpResponse:
     """A streamed CSV download of `rows` (header first; a values_list() works): memory stays
     flat however many rows there are."""
-    response = StreamingHttpResponse(csv_lines(rows), content_type="text/csv; charset=utf-8")
+    response = StreamingHttpResponse(csv_blocks(rows), content_type="text/csv; charset=utf-8")
     return _attachment(response, filename)
 
 
