@@ -51,7 +51,7 @@ from core.calendar import (
     YEAR_PATTERN,
 )
 from core.errors import DATABASE_BUSY, VERSION_NEEDED, ApplicationError, database_is_locked
-from core.exports import csv_response
+from core.exports import XLSX_TYPE, csv_response, xlsx_response
 from core.uploads import validate_csv_upload
 
 BAD_VERSION = "The version must be a whole number, as read from the record."
@@ -306,6 +306,22 @@ class CSVRenderer(renderers.BaseRenderer):
         raise NotImplementedError("CSV is streamed by CSVExportMixin.list")
 
 
+class XLSXRenderer(renderers.BaseRenderer):
+    """Announces `?format=xlsx`; list endpoints answer it with a workbook (core.exports)."""
+
+    media_type = XLSX_TYPE
+    format = "xlsx"
+    charset = None
+    render_style = "binary"
+
+    def render(self, data, accepted_media_type=None, renderer_context=None):
+        raise NotImplementedError("A workbook is written by CSVExportMixin.list")
+
+
+#: The formats a list exports in (every row, no pagination).
+EXPORT_FORMATS = {"csv", "xlsx"}
+
+
 def _flatten(value):
     if isinstance(value, list):
         return "; ".join(str(_flatten(v)) for v in value)
@@ -383,17 +399,23 @@ def values_rows(queryset, serializer: serializers.Serializer, names, *, related=
 
 class CSVExportMixin:
     """`GET <list>?format=csv` streams every filtered row (no pagination) as CSV, in chunks,
-    so memory stays flat however many rows there are; formulas are neutralised (core.exports).
+    so memory stays flat however many rows there are; `?format=xlsx` writes the same rows to a
+    workbook in constant memory; formulas are neutralised (core.exports).
     A viewset whose list runs long overrides `csv_rows` with a values_list reading
     (`values_rows`)."""
 
-    renderer_classes = [renderers.JSONRenderer, renderers.BrowsableAPIRenderer, CSVRenderer]
+    renderer_classes = [
+        renderers.JSONRenderer,
+        renderers.BrowsableAPIRenderer,
+        CSVRenderer,
+        XLSXRenderer,
+    ]
     csv_chunk_size = 1000
 
     def perform_content_negotiation(self, request, force=False):
-        # Only a list streams CSV; any other action answers JSON even when asked for CSV.
+        # Only a list exports; any other action answers JSON even when asked for CSV or XLSX.
         renderer, media_type = super().perform_content_negotiation(request, force)
-        if renderer.format == "csv" and getattr(self, "action", None) != "list":
+        if renderer.format in EXPORT_FORMATS and getattr(self, "action", None) != "list":
             return renderers.JSONRenderer(), renderers.JSONRenderer.media_type
         return renderer, media_type
 
@@ -401,19 +423,23 @@ class CSVExportMixin:
         # Errors are JSON whatever format was asked for: a client reads them the same way.
         request = getattr(self, "request", None)
         if request is not None and getattr(request, "accepted_renderer", None) is not None:
-            if request.accepted_renderer.format == "csv":
+            if request.accepted_renderer.format in EXPORT_FORMATS:
                 request.accepted_renderer = renderers.JSONRenderer()
                 request.accepted_media_type = "application/json"
         return super().handle_exception(exc)
 
     def list(self, request, *args, **kwargs):
-        if getattr(request.accepted_renderer, "format", None) != "csv":
+        export = getattr(request.accepted_renderer, "format", None)
+        if export not in EXPORT_FORMATS:
             return super().list(request, *args, **kwargs)
         queryset = self.filter_queryset(self.get_queryset())
         serializer = self.get_serializer_class()(context=self.get_serializer_context())
         hidden = serializer.hidden_fields() if hasattr(serializer, "hidden_fields") else set()
         names = [n for n in serializer.fields if n not in hidden]
         rows = self.csv_rows(queryset, serializer, names)
+        if export == "xlsx":
+            title = self.csv_name.replace("-", " ").capitalize()
+            return xlsx_response(rows, filename=f"{self.csv_name}.xlsx", title=title)
         return csv_response(rows, filename=f"{self.csv_name}.csv")
 
     def csv_rows(self, queryset, serializer, names):

@@ -13,7 +13,7 @@ from rest_framework.request import Request
 
 from core.api import CSVExportMixin
 from core.calendar import LONDON
-from core.exports import csv_lines
+from core.exports import XLSX_TYPE, csv_lines
 from core.roles import COMMITTEE_MEMBER, CUSTOMER_OPS
 from core.tests.factories import OrganisationFactory
 from issues import services
@@ -139,3 +139,49 @@ def test_the_api_csv_has_the_register_pages_rows(api_for, client_for, register, 
             p["Band"],
             p["Number of MPRNs affected"],
         )
+
+
+def _bytes(response) -> bytes:
+    return b"".join(response.streaming_content) if response.streaming else response.content
+
+
+def _sheet_rows(response) -> list[list[str]]:
+    """A workbook's one sheet as text, as its CSV writes it (empty cells empty); no cell of it
+    is a formula."""
+    assert response.status_code == 200
+    assert response["Content-Type"] == XLSX_TYPE
+    sheet = load_workbook(io.BytesIO(_bytes(response)), read_only=True).worksheets[0]
+    rows = []
+    for row in sheet.iter_rows():
+        assert not [c for c in row if c.data_type == "f"], "a cell is a formula"
+        rows.append(["" if c.value is None else str(c.value) for c in row])
+    return rows
+
+
+def _csv_rows(text: str) -> list[list[str]]:
+    return list(csv.reader(io.StringIO(text)))
+
+
+@pytest.mark.parametrize("role", [CUSTOMER_OPS, COMMITTEE_MEMBER])
+def test_the_api_xlsx_has_the_api_csv_rows(api_for, register, role):
+    client = api_for(role)
+    response = client.get("/api/issues/?format=xlsx")
+    assert 'filename="issues.xlsx"' in response["Content-Disposition"]
+    rows = _sheet_rows(response)
+    assert rows == _csv_rows(_text(client.get("/api/issues/?format=csv")))
+    titles = {row[rows[0].index("title")] for row in rows[1:]}
+    assert '\'=HYPERLINK("http://x.example","y")' in titles and "'@SUM(A1)" in titles
+
+
+def test_the_api_xlsx_is_only_for_lists(api_for, register):
+    one = api_for(CUSTOMER_OPS).get(f"/api/issues/{register[0].reference}/?format=xlsx")
+    assert one.status_code == 200 and one.json()["reference"] == register[0].reference
+
+
+@pytest.mark.parametrize("path", ["/issues/list/", "/issues/register/"])
+def test_the_register_xlsx_has_the_register_csv_rows(client_for, register, path):
+    client = client_for(CUSTOMER_OPS)
+    rows = _sheet_rows(client.get(path, {"_export": "xlsx"}))
+    assert rows == _csv_rows(client.get(path, {"_export": "csv"}).getvalue().decode())
+    assert len(rows) == 1 + len(register)
+    assert any(cell == "'+1+1" for row in rows for cell in row)
