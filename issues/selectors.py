@@ -123,6 +123,26 @@ def _customer_names(issue_ids: list[int]) -> dict[int, str]:
     return {issue_id: ", ".join(names) for issue_id, names in found.items()}
 
 
+def issue_customer_ids(issue_ids: list[int]) -> dict[int, str]:
+    """Each issue's affected customers as the API's CSV lists them: their ids in the
+    organisations' order (as the serializer's prefetch reads them), separated by "; "."""
+    through = Issue.affected_customers.through
+    found: dict[int, list[str]] = {}
+    links = (
+        through.objects.filter(issue_id__in=issue_ids)
+        .order_by("organisation__name", "organisation_id")
+        .values_list("issue_id", "organisation_id")
+    )
+    for issue_id, organisation_id in links:
+        found.setdefault(issue_id, []).append(str(organisation_id))
+    return {issue_id: "; ".join(ids) for issue_id, ids in found.items()}
+
+
+def issue_actions_of(issue_ids: list[int]) -> QuerySet[IssueAction]:
+    """The required actions of the issues `issue_ids`, each issue's by due time."""
+    return IssueAction.objects.filter(issue_id__in=issue_ids).order_by("issue_id", "due_at", "id")
+
+
 def issue_list_stamp() -> str:
     """Changes on every write to an issue (each save, delete or customer change adds a history
     row): a key for cached register tables that is the same in every web process. The latest

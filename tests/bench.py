@@ -439,6 +439,8 @@ def _at_scale() -> dict:
             ),
             "API CSV, all issues": _run(_export, "/api/issues/?format=csv"),
         }
+        print("measuring the exports next to \\copy ...", flush=True)
+        results["exports vs copy"] = _exports_vs_copy()
         print("building the CoMC pack at scale ...", flush=True)
         results["pack: CoMC Nov 2020 at scale"] = _run(_build, "CoMC", None, PG_URL, 1)
     finally:
@@ -512,6 +514,152 @@ def main() -> None:
     out = ARTIFACTS / "bench.json"
     out.write_text(json.dumps(results, indent=2))
     print(f"written {out.relative_to(ROOT)}")
+
+
+# --- Exports next to PostgreSQL's own \copy (issue #18) ------------------------------------
+
+#: The exports of every issue, measured through gunicorn against `\copy` of the issue table.
+EXPORTS = {
+    "register page CSV": "/issues/list/?_export=csv",
+    "API CSV": "/api/issues/?format=csv",
+    "register page XLSX": "/issues/list/?_export=xlsx",
+    "API XLSX": "/api/issues/?format=xlsx",
+}
+EXPORT_TARGETS = {"csv_x_copy": 10, "xlsx_x_csv": 5, "peak_mb": 200}
+
+
+def _export_credentials(queue) -> None:
+    """A session cookie (the pages) and an API token (the API) for ops."""
+    _setup(PG_URL)
+    from datetime import timedelta
+
+    from django.contrib.auth import get_user_model
+    from django.test import Client
+    from knox.models import AuthToken
+
+    user = get_user_model().objects.get(username="ops")
+    client = Client()
+    client.force_login(user)
+    _, token = AuthToken.objects.create(user, expiry=timedelta(hours=1))
+    queue.put({"Cookie": f"sessionid={client.cookies['sessionid'].value}", "token": token})
+
+
+def _copy_seconds(sql: str, times: int = 3) -> float:
+    r"""PostgreSQL writing `sql`'s rows as CSV through psql's \copy: the best of `times`."""
+    best = []
+    for _ in range(times):
+        started = time.perf_counter()
+        subprocess.run(
+            ["psql", PG_URL, "-q", "-c", f"\\copy ({sql}) to '/dev/null' csv"], check=True
+        )
+        best.append(time.perf_counter() - started)
+    return min(best)
+
+
+def _peak_rss_mb(pid: int) -> float:
+    """A process's peak resident memory so far (VmHWM), in MB."""
+    for line in Path(f"/proc/{pid}/status").read_text().splitlines():
+        if line.startswith("VmHWM:"):
+            return round(int(line.split()[1]) / 1024, 1)
+    return 0.0
+
+
+def _export_once(path: str, headers: dict) -> dict:
+    """One export from a fresh gunicorn (two workers, warmed up): seconds to the last byte,
+    its size, and the serving worker's peak memory (the higher of the two workers)."""
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        port = s.getsockname()[1]
+    env = {**os.environ, "DATABASE_URL": PG_URL, "DATABASE_CONN_MAX_AGE": "600",
+           "DJANGO_DEBUG": "false", "DJANGO_ALLOWED_HOSTS": "127.0.0.1"}  # fmt: skip
+    gunicorn = str(Path(sys.executable).with_name("gunicorn"))
+    server = subprocess.Popen(
+        [gunicorn, "kvi_portal.wsgi:application", "--bind", f"127.0.0.1:{port}",
+         "--workers", "2", "--timeout", "600", "--log-level", "warning"],
+        cwd=ROOT, env=env,
+    )  # fmt: skip
+
+    def fetch(url: str) -> tuple[int, int]:
+        conn = http.client.HTTPConnection("127.0.0.1", port, timeout=600)
+        try:
+            conn.request("GET", url, headers={"Host": "127.0.0.1", **headers})
+            response, size = conn.getresponse(), 0
+            while block := response.read(1 << 16):
+                size += len(block)
+            return response.status, size
+        finally:
+            conn.close()
+
+    try:
+        deadline = time.monotonic() + 60
+        while True:
+            try:
+                fetch("/healthz")
+                break
+            except OSError:
+                if time.monotonic() > deadline:
+                    raise
+                time.sleep(0.3)
+        # Both workers' first requests import the URL modules: not the export's cost.
+        with ThreadPoolExecutor(4) as pool:
+            list(pool.map(fetch, ["/issues/list/?month=2020-06&_export=csv"] * 4))
+        workers = [int(p) for p in Path(f"/proc/{server.pid}/task/{server.pid}/children")
+                   .read_text().split()]  # fmt: skip
+        started = time.perf_counter()
+        status, size = fetch(path)
+        seconds = time.perf_counter() - started
+        if status != 200:
+            raise RuntimeError(f"{path} answered {status}")
+        peak = max(_peak_rss_mb(pid) for pid in workers)
+    finally:
+        server.terminate()
+        server.wait(30)
+    return {"path": path, "seconds": round(seconds, 2), "megabytes": round(size / 2**20, 1),
+            "peak_mb": peak}  # fmt: skip
+
+
+def _exports_vs_copy() -> dict:
+    r"""Each export of every issue next to `\copy` of the issue table, with the serving
+    worker's peak memory; XLSX next to the CSV of the same rows as well."""
+    credentials = _run(_export_credentials)
+    cookie = {"Cookie": credentials["Cookie"]}
+    token = {"Authorization": f"Token {credentials['token']}"}
+    copy = _copy_seconds("select * from issues_issue")
+    rows = {"\\copy of the issue table": {"seconds": round(copy, 3)}}
+    for name, path in EXPORTS.items():
+        row = _export_once(path, token if path.startswith("/api/") else cookie)
+        row["x_copy"] = round(row["seconds"] / copy, 1)
+        rows[name] = row
+        print(f"  {name}: {row['seconds']} s, {row['x_copy']}x copy, {row['peak_mb']} MB")
+    for kind in ("register page", "API"):
+        rows[f"{kind} XLSX"]["x_csv"] = round(
+            rows[f"{kind} XLSX"]["seconds"] / rows[f"{kind} CSV"]["seconds"], 1
+        )
+    copy_after = _copy_seconds("select * from issues_issue")
+    rows["\\copy of the issue table"]["seconds_after"] = round(copy_after, 3)
+    _print_exports(rows)
+    return rows
+
+
+def _print_exports(rows: dict) -> None:
+    print(
+        f"\n{'export of every issue (gunicorn)':<34}{'seconds':>9}{'x copy':>8}{'x CSV':>7}"
+        f"{'MB':>6}{'peak MB':>9}"
+    )
+    for name, row in rows.items():
+        if "path" not in row:
+            print(f"{name:<34}{row['seconds']:>9}  (again after: {row['seconds_after']})")
+            continue
+        over = (
+            (row["x_copy"] > EXPORT_TARGETS["csv_x_copy"] and "CSV" in name)
+            or row.get("x_csv", 0) > EXPORT_TARGETS["xlsx_x_csv"]
+            or row["peak_mb"] > EXPORT_TARGETS["peak_mb"]
+        )
+        mark = "  over target" if over else ""
+        print(
+            f"{name:<34}{row['seconds']:>9}{row['x_copy']:>8}{row.get('x_csv', ''):>7}"
+            f"{row['megabytes']:>6}{row['peak_mb']:>9}{mark}"
+        )
 
 
 if __name__ == "__main__":

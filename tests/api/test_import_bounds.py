@@ -71,7 +71,7 @@ def test_hostile_titles_come_back_neutralised_in_the_register_csv(client_for, ho
 
 def test_hostile_titles_come_back_as_text_in_the_register_xlsx(client_for, hostile):
     response = client_for(CUSTOMER_OPS).get("/issues/list/", {"_export": "xlsx"})
-    sheet = openpyxl.load_workbook(io.BytesIO(response.content)).active
+    sheet = openpyxl.load_workbook(io.BytesIO(response.getvalue())).active
     header = [cell.value for cell in sheet[1]]
     column = next(i for i, name in enumerate(header) if name.casefold() == "title")
     cells = [row[column] for row in sheet.iter_rows(min_row=2)]
@@ -87,7 +87,7 @@ def test_hostile_titles_come_back_neutralised_in_the_api_csv(api_for, hostile):
 
 def test_numbers_stay_numbers_in_the_register_xlsx(client_for, hostile):
     response = client_for(CUSTOMER_OPS).get("/issues/list/", {"_export": "xlsx"})
-    sheet = openpyxl.load_workbook(io.BytesIO(response.content)).active
+    sheet = openpyxl.load_workbook(io.BytesIO(response.getvalue())).active
     header = [cell.value for cell in sheet[1]]
     score = next(i for i, name in enumerate(header) if name.casefold() == "score")
     assert {row[score].data_type for row in sheet.iter_rows(min_row=2)} == {"n"}
