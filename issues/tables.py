@@ -5,6 +5,7 @@ from django.template.defaultfilters import date as date_filter
 from django.utils.html import format_html
 from django.utils.timezone import template_localtime
 
+from core.tables import FastBodyTable
 from issues import selectors
 from issues.models import Breach, Communication, Issue
 
@@ -43,7 +44,7 @@ class LocalDateTimeColumn(tables.DateTimeColumn):
         return date_filter(template_localtime(value), self.date_format)
 
 
-class PublishedRegisterTable(tables.Table):
+class PublishedRegisterTable(FastBodyTable):
     """The published register: no internal notes, no owner."""
 
     reference = tables.Column(linkify=("issues:issue_detail", {"pk": tables.A("pk")}))
@@ -88,7 +89,7 @@ class IssueTable(PublishedRegisterTable):
         return short_names(value)
 
 
-class BreachTable(tables.Table):
+class BreachTable(FastBodyTable):
     reference = tables.Column(linkify=("issues:breach_detail", {"pk": tables.A("pk")}))
     identified_at = LocalDateTimeColumn()
     notification = tables.Column(empty_values=(), orderable=False, verbose_name="Notification")
@@ -113,7 +114,7 @@ class BreachTable(tables.Table):
         return selectors.breach_clocks(record).resolution.text
 
 
-class CommunicationTable(tables.Table):
+class CommunicationTable(FastBodyTable):
     reference = tables.Column(linkify=("issues:communication_detail", {"pk": tables.A("pk")}))
     recipients = tables.Column(orderable=False)
 

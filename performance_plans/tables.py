@@ -1,9 +1,10 @@
 import django_tables2 as tables
 
+from core.tables import FastBodyTable
 from performance_plans.models import Plan
 
 
-class PlanTable(tables.Table):
+class PlanTable(FastBodyTable):
     party = tables.Column(accessor="party__name", verbose_name="Party")
     title = tables.LinkColumn("plans:detail", args=[tables.A("pk")])
     step = tables.Column(verbose_name="Step")

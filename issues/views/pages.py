@@ -12,6 +12,7 @@ from django.utils import timezone
 from django.views.generic import TemplateView
 from django_filters.views import FilterView
 from django_tables2 import SingleTableMixin
+from django_tables2.paginators import LazyPaginator
 
 from core.calendar import BadMonth, add_months, localdate, parse_month
 from core.exports import TableExportMixin
@@ -135,7 +136,10 @@ class MatrixView(PermissionRequiredMixin, TemplateView):
 
 class RegisterListView(PermissionRequiredMixin, TableExportMixin, SingleTableMixin, FilterView):
     template_name = "issues/list.html"
-    paginate_by = 50
+    # Pages of 50 without a COUNT of the register (100k rows: a sequential scan): the
+    # paginator reads one row past the page to know whether another page follows. Only the
+    # table paginates (ListView's own paginate_by would COUNT as well).
+    table_pagination = {"per_page": 50, "paginator_class": LazyPaginator}
     stream_export = True
     heading = ""
     create_url = ""
