@@ -11,13 +11,21 @@ from __future__ import annotations
 
 from collections import Counter
 from datetime import date
+from itertools import islice
 
-from django.db.models import Min, Q
+from django.db.models import Count, Min, Q
 from django.utils import timezone
 
 from core.calendar import add_months
 from issues import rules, selectors
-from issues.models import CHECKLIST, Communication, Issue, month_bounds
+from issues.models import (
+    CHECKLIST,
+    Communication,
+    Issue,
+    IssueAction,
+    RectificationTask,
+    month_bounds,
+)
 
 #: Rows each list prints, about what fits on two pages beside its section's figures; a longer
 #: list prints only its exceptions, at most this many, and leaves every row to the appendix.
@@ -50,11 +58,20 @@ def _open_at(as_of):
     )
 
 
-def _matrix(issues: list[Issue]) -> dict:
-    """Open issues counted in the 3×3 impact × financial grid, with each cell's band."""
+def _matrix(open_issues) -> dict:
+    """Open issues counted in the 3×3 impact × financial grid, with each cell's band: one
+    GROUP BY in the database."""
     matrix = selectors.matrix_current()
     bands = matrix.band_rules()
-    counts = Counter((i.impact, i.financial) for i in issues if i.score is not None)
+    found = list(
+        open_issues.order_by()
+        .values_list("impact", "financial")
+        .annotate(
+            scored=Count("pk", filter=Q(score__isnull=False)),
+            unscored=Count("pk", filter=Q(score__isnull=True)),
+        )
+    )
+    counts = Counter({(impact, financial): n for impact, financial, n, _ in found})
     levels = list(rules.LEVELS.items())
     rows = []
     for financial, financial_label in reversed(levels):
@@ -72,56 +89,83 @@ def _matrix(issues: list[Issue]) -> dict:
     return {
         "columns": [label for _, label in levels],
         "rows": rows,
-        "unscored": sum(1 for i in issues if i.score is None),
+        "unscored": sum(n for *_, n in found),
         "version": matrix.version,
     }
 
 
-def issue_register_context(committee, month: date) -> dict:
-    """New and open Medium/High issues with their next action due, the age profile against
-    last month, the issue matrix of open issues, and overdue actions."""
-    figures = selectors.issue_month(month)
-    previous = dict(selectors.issue_month(add_months(month, -1))["age_profile"])
-    as_of = _as_of(month)
-    open_issues = list(
-        _open_at(as_of)
-        .select_related("owner")
-        .annotate(
-            next_action_due=Min("actions__due_at", filter=Q(actions__done_at__isnull=True)),
-            next_task_due=Min("tasks__due_date", filter=Q(tasks__done_date__isnull=True)),
-        )
-        .order_by("-score", "identified_at")
+def _next_due(issue_ids: list[int]) -> dict[int, date]:
+    """Each issue's next open action or rectification task due (a day), in two queries."""
+    actions = (
+        IssueAction.objects.filter(issue_id__in=issue_ids, done_at__isnull=True)
+        .order_by()
+        .values("issue_id")
+        .annotate(due=Min("due_at"))
+        .values_list("issue_id", "due")
     )
-    new_ids = set(Issue.objects.identified_in(month).values_list("id", flat=True))
-    listed = [i for i in open_issues if i.band in LISTED_BANDS or i.id in new_ids]
-    rows = [
+    tasks = (
+        RectificationTask.objects.filter(issue_id__in=issue_ids, done_date__isnull=True)
+        .order_by()
+        .values("issue_id")
+        .annotate(due=Min("due_date"))
+        .values_list("issue_id", "due")
+    )
+    found: dict[int, date] = {}
+    for issue_id, due in [*((i, d.date()) for i, d in actions), *tasks]:
+        found[issue_id] = min(due, found.get(issue_id, due))
+    return found
+
+
+def _register_rows(issues: list[Issue], new_from, new_to) -> list[dict]:
+    due = _next_due([i.id for i in issues])
+    return [
         {
             "issue": i,
-            "new": i.id in new_ids,
+            "new": new_from <= i.identified_at < new_to,
             "owner": _person(i.owner),
-            "next_due": min(
-                (d for d in (i.next_action_due and i.next_action_due.date(), i.next_task_due) if d),
-                default=None,
-            ),
+            "next_due": due.get(i.id),
         }
-        for i in listed
+        for i in issues
     ]
+
+
+def _register_csv_rows(listed, new_from, new_to, chunk_size: int = 2000):
+    """Every listed issue as a CSV row, read a chunk at a time when the pack writes its CSV."""
+    issues = listed.iterator(chunk_size=chunk_size)
+    while chunk := list(islice(issues, chunk_size)):
+        for r in _register_rows(chunk, new_from, new_to):
+            yield [
+                r["issue"].reference,
+                r["issue"].title,
+                r["issue"].score if r["issue"].score is not None else "",
+                r["issue"].band,
+                r["owner"],
+                r["issue"].get_status_display(),
+                r["next_due"].isoformat() if r["next_due"] else "",
+                "yes" if r["new"] else "",
+            ]
+
+
+def issue_register_context(committee, month: date) -> dict:
+    """New and open Medium/High issues with their next action due, the age profile against
+    last month, the issue matrix of open issues, and overdue actions. Counted and listed in
+    the database: only the rows the section prints are read (the CSV's when it is written)."""
+    figures = selectors.issue_month(month)
+    previous = dict(selectors.age_profile(add_months(month, -1)))
+    as_of = _as_of(month)
+    new_from, new_to = month_bounds(month)
+    open_issues = _open_at(as_of)
+    new = Q(identified_at__gte=new_from, identified_at__lt=new_to)
+    listed = (
+        open_issues.filter(Q(band__in=LISTED_BANDS) | new)
+        .select_related("owner")
+        .order_by("-score", "identified_at", "pk")
+    )
+    row_count = listed.count()
     cap = LIST_ROWS["issues"]
-    shown = rows if len(rows) <= cap else [r for r in rows if r["issue"].band == "High"][:cap]
+    printed = listed if row_count <= cap else listed.filter(band="High")
+    shown = _register_rows(list(printed[:cap]), new_from, new_to)
     header = ["Reference", "Title", "Score", "Band", "Owner", "Status", "Next action due", "New"]
-    csv_rows = [
-        [
-            r["issue"].reference,
-            r["issue"].title,
-            r["issue"].score if r["issue"].score is not None else "",
-            r["issue"].band,
-            r["owner"],
-            r["issue"].get_status_display(),
-            r["next_due"].isoformat() if r["next_due"] else "",
-            "yes" if r["new"] else "",
-        ]
-        for r in rows
-    ]
     cap = LIST_ROWS["overdue"]
     # The longest overdue first, in the list and in its appendix.
     figures = {
@@ -136,7 +180,7 @@ def issue_register_context(committee, month: date) -> dict:
         "figures": figures,
         "month": month,
         "rows": shown,
-        "row_count": len(rows),
+        "row_count": row_count,
         "ages": [
             {"label": label, "count": count, "previous": previous.get(label, 0)}
             for label, count in figures["age_profile"]
@@ -146,7 +190,13 @@ def issue_register_context(committee, month: date) -> dict:
         "overdue_actions": overdue_actions,
         "overdue_tasks": overdue_tasks,
         "overdue_shown": overdue_shown,
-        "appendix": _appendix(f"issues-{month:%Y-%m}.csv", header, csv_rows, len(shown)),
+        "appendix": _appendix(
+            f"issues-{month:%Y-%m}.csv",
+            header,
+            _register_csv_rows(listed, new_from, new_to),
+            len(shown),
+            row_count,
+        ),
         "overdue_appendix": _appendix(
             f"overdue-actions-{month:%Y-%m}.csv",
             ["Issue", "Action or rectification task", "Owner", "Due"],

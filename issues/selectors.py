@@ -7,16 +7,24 @@ from collections import Counter
 from collections.abc import Iterator, Sequence
 from dataclasses import dataclass
 from datetime import date, datetime, timedelta
-from decimal import Decimal
+from decimal import ROUND_HALF_UP, Decimal
 from itertools import islice
 
 from django.contrib.auth import get_user_model
-from django.db.models import Count, Max, Prefetch, Q, QuerySet
+from django.db.models import Count, Max, Prefetch, Q, QuerySet, Sum
+from django.db.models.functions import TruncMonth
 from django.utils import timezone
 from django.utils.text import capfirst
 from simple_history.utils import get_m2m_reverse_field_name
 
-from core.calendar import add_months, first_of_month, kvi_year_start, local_day, start_of_day
+from core.calendar import (
+    LONDON,
+    add_months,
+    first_of_month,
+    kvi_year_start,
+    local_day,
+    start_of_day,
+)
 from issues import rules
 from issues.models import (
     CHECKLIST,
@@ -324,9 +332,24 @@ def breach_month(month: date, now: datetime | None = None) -> dict:
     }
 
 
-def _month_mean(month: date) -> Decimal | None:
-    scores = Communication.objects.sent_in(month).values_list("quality_score", flat=True)
-    return rules.mean_score(scores)
+def _month_means(first: date, last: date) -> dict[date, Decimal]:
+    """The mean score of each month from `first` to `last` that has communications, in one
+    query (a total and a count per London month; the mean rounded as rules.mean_score)."""
+    start, end = month_bounds(first)[0], month_bounds(last)[1]
+    months = (
+        Communication.objects.filter(sent_at__gte=start, sent_at__lt=end)
+        .order_by()
+        .annotate(m=TruncMonth("sent_at", tzinfo=LONDON))
+        .values("m")
+        .annotate(total=Sum("quality_score"), n=Count("pk"))
+        .values_list("m", "total", "n")
+    )
+    return {
+        local_day(m).replace(day=1): (Decimal(total) / n).quantize(
+            rules.ONE_PLACE, rounding=ROUND_HALF_UP
+        )
+        for m, total, n in months
+    }
 
 
 def comms_classes() -> rules.CommsClasses:
@@ -345,16 +368,11 @@ def comms_month(month: date) -> dict:
     """A month's communications: mean, change from last month, KVI-year-to-date mean (the mean
     of the monthly means so far), class and suggested RAG."""
     classes = comms_classes()
-    mean = _month_mean(month)
-    previous = _month_mean(add_months(month, -1))
     start = date(kvi_year_start(month), 4, 1)
-    months = []
-    m = start
-    while m <= month:
-        months.append(m)
-        m = add_months(m, 1)
-    monthly = [v for v in (_month_mean(m) for m in months) if v is not None]
-    ytd = rules.mean_score(monthly)
+    before = add_months(month, -1)
+    means = _month_means(min(start, before), month)
+    mean, previous = means.get(month), means.get(before)
+    ytd = rules.mean_score(v for m, v in means.items() if start <= m <= month)
     return {
         "month": month,
         "count": Communication.objects.sent_in(month).count(),
@@ -412,6 +430,13 @@ def issue_month(month: date, amber_max_overdue: int = 2) -> dict:
             totals["count"], totals["unscored"], overdue_count, amber_max_overdue
         ),
     }
+
+
+def age_profile(month: date) -> list[tuple[str, int]]:
+    """Issues open at the month's end by age bucket (one query), as issue_month gives them."""
+    as_of = _as_of(month)
+    ages = _age_profile(Issue.objects.open_at(as_of).order_by(), local_day(as_of))
+    return [(label, ages[label]) for label in rules.age_bucket_labels()]
 
 
 def _age_profile(open_issues: QuerySet[Issue], today: date) -> Counter:

@@ -71,10 +71,10 @@ class OverviewView(PermissionRequiredMixin, TemplateView):
         }
         figures = {key: context["figures"] for key, context in contexts.items()}
         sections = {
+            # Without the request: the sections need none of the context processors (each
+            # would run its queries again for every section).
             key: render_to_string(
-                f"issues/pack/{SECTION_TEMPLATES[key]}.html",
-                {**context, "on_page": True},
-                request=self.request,
+                f"issues/pack/{SECTION_TEMPLATES[key]}.html", {**context, "on_page": True}
             )
             for key, context in contexts.items()
         }
