@@ -14,7 +14,7 @@ from django_tables2 import SingleTableMixin, SingleTableView
 from core.calendar import localdate, months_ending
 from core.exports import TableExportMixin
 from core.models import Committee
-from kvis import selectors
+from kvis import grid, selectors
 from kvis.filters import KVIFilter, UpdateFilter
 from kvis.forms import DashboardFilterForm, kvi_years
 from kvis.models import KVI, KVIUpdate
@@ -42,12 +42,16 @@ class DashboardView(PermissionRequiredMixin, TemplateView):
             form=form,
             months=months,
             # Called by the template only when the cached grid is missing or stale.
-            rows=partial(selectors.dashboard, months=months, committee=committee),
+            grid_body=partial(self.grid_body, months=months, committee=committee),
             grid_key=selectors.dashboard_key(months=months, committee=committee),
             locked=selectors.locked_months(months, committee),
             cycles=selectors.cycles_in(months, committee),
             **kwargs,
         )
+
+    @staticmethod
+    def grid_body(*, months, committee):
+        return grid.grid_body(selectors.dashboard(months=months, committee=committee), months)
 
 
 class KVIListView(PermissionRequiredMixin, TableExportMixin, SingleTableMixin, FilterView):
