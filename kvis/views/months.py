@@ -102,6 +102,15 @@ class ImportView(PermissionRequiredMixin, View):
         )
 
 
+#: The pack fields (and its successor's) the packs page never shows.
+LIST_DEFERRED = (
+    "snapshot",
+    "inputs",
+    "superseded_by__snapshot",
+    "superseded_by__inputs",
+)
+
+
 class PackListView(PermissionsByMethod, ServiceFormView):
     """Packs per committee with download links and history; the build button for approvers."""
 
@@ -119,7 +128,9 @@ class PackListView(PermissionsByMethod, ServiceFormView):
 
     def get_context_data(self, **kwargs):
         return super().get_context_data(
-            packs=packs.packs_visible_to(self.request.user)[:100],
+            # Not the snapshots and inputs (megabytes each at seed_scale size): the list shows
+            # none of them.
+            packs=packs.packs_visible_to(self.request.user).defer(*LIST_DEFERRED)[:100],
             can_build=self.request.user.has_perm("kvis.add_pack"),
             can_issue=self.request.user.has_perm("kvis.approve_kviupdate"),
             cycles=ReportingCycle.objects.select_related("committee")[:24],
