@@ -27,11 +27,13 @@ from django.utils.html import conditional_escape, escape, format_html
 from django.utils.safestring import SafeData, mark_safe
 from django_tables2 import Column, Table
 from django_tables2.columns import ManyToManyColumn, TemplateColumn
+from django_tables2.columns.linkcolumn import BaseLinkColumn
 from django_tables2.utils import Accessor
 
 #: The page's list template (`core/table.html`): django-tables2's bootstrap5 template with
 #: this module's body.
 TEMPLATE = "core/table.html"
+_MISSING = object()
 _ARGUMENTS = ("value", "record", "column", "bound_column", "table")
 
 
@@ -80,6 +82,7 @@ class _Cell:
             else:
                 self.template = get_template(column.template_name).template
         self.link = bound_column.link
+        self.text_link = isinstance(column, BaseLinkColumn) and column.text is not None
         self.localize = column.localize
 
     def _choice_display(self, table) -> str | None:
@@ -105,7 +108,9 @@ class _Cell:
                 return None
         if self.display and isinstance(target, models.Model):
             return getattr(target, f"get_{self.display}_display")()
-        value = getattr(target, self.path[-1], None)
+        value = getattr(target, self.path[-1], _MISSING)
+        if value is _MISSING:
+            return value
         return value() if callable(value) and not isinstance(value, models.Manager) else value
 
     def _from_template(self, record, value, counter: int) -> str:
@@ -124,35 +129,41 @@ class _Cell:
         )
         return self.template.render(context)
 
+    def _rendered(self, record, value, counter: int = 0):
+        """The cell's content as django-tables2's BoundRow renders it: the column's (or the
+        table's render_<name>) render, or its template, then its link."""
+        arguments = {
+            "value": value,
+            "record": record,
+            "column": self.column,
+            "bound_column": self.bound_column,
+            "table": self.table,
+        }
+        if self.template is not None:
+            content = self._from_template(record, value, counter)
+        else:
+            content = self.render(**{n: arguments[n] for n in self.takes})
+        if self.link:
+            content = self.link(content, **arguments, bound_row=None)
+        return content
+
     def html(self, record, context, counter: int = 0) -> str:
         value = self.value(record)
+        if value is _MISSING:
+            # As django-tables2 when the accessor finds nothing: a link column with a text of
+            # its own renders without a value (an "Edit" link); any other goes on with None.
+            if self.text_link:
+                return self._escaped(self._rendered(record, None, counter), context)
+            value = None
         if value in self.empty_values:
             content = self.default
         elif self.identity and not self.link:
             content = value
-        elif self.template is not None:
-            content = self._from_template(record, value, counter)
-            if self.link:
-                content = self.link(
-                    content,
-                    value=value,
-                    record=record,
-                    column=self.column,
-                    bound_column=self.bound_column,
-                    table=self.table,
-                    bound_row=None,
-                )
         else:
-            arguments = {
-                "value": value,
-                "record": record,
-                "column": self.column,
-                "bound_column": self.bound_column,
-                "table": self.table,
-            }
-            content = self.render(**{n: arguments[n] for n in self.takes})
-            if self.link:
-                content = self.link(content, **arguments, bound_row=None)
+            content = self._rendered(record, value, counter)
+        return self._escaped(content, context)
+
+    def _escaped(self, content, context) -> str:
         if isinstance(content, str):  # as {{ cell }}: text is escaped unless marked safe
             return content if isinstance(content, SafeData) else escape(content)
         if self.localize is False:

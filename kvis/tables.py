@@ -1,6 +1,7 @@
 import django_tables2 as tables
 from django.utils.html import format_html
 
+from core.tables import FastBodyTable
 from kvis.models import KVI, KVIUpdate
 
 
@@ -11,7 +12,7 @@ def rag_badge(value: str, label: str) -> str:
     )
 
 
-class KVITable(tables.Table):
+class KVITable(FastBodyTable):
     code = tables.LinkColumn("kvis:detail", args=[tables.A("code")])
     committees = tables.ManyToManyColumn(verbose_name="Reports to", orderable=False)
 
@@ -21,7 +22,7 @@ class KVITable(tables.Table):
         attrs = {"class": "table table-sm table-striped align-middle"}
 
 
-class UpdateTable(tables.Table):
+class UpdateTable(FastBodyTable):
     kvi = tables.Column(accessor="kvi__code", verbose_name="KVI", order_by=("kvi__code",))
     title = tables.Column(accessor="kvi__title", verbose_name="Title", orderable=False)
     month = tables.DateColumn(format="M Y")

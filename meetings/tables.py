@@ -1,12 +1,13 @@
 import django_tables2 as tables
 from django.utils.html import format_html
 
+from core.tables import FastBodyTable
 from kvis.models import ForwardPlanItem
 from meetings import selectors
 from meetings.models import Meeting
 
 
-class ForwardPlanTable(tables.Table):
+class ForwardPlanTable(FastBodyTable):
     decision_date = tables.DateColumn(format="d M Y", verbose_name="Proposed date of decision")
     committee = tables.Column(accessor="committee__code", verbose_name="Committee")
     status = tables.Column(empty_values=(), orderable=False)
@@ -24,7 +25,7 @@ class ForwardPlanTable(tables.Table):
         return selectors.plan_item_status(record).label
 
 
-class MeetingTable(tables.Table):
+class MeetingTable(FastBodyTable):
     date = tables.DateColumn(format="D d M Y", linkify=True)
     committee = tables.Column(accessor="committee__code", verbose_name="Committee")
     month_reviewed = tables.DateColumn(format="F Y", verbose_name="Reviews")

@@ -1,9 +1,10 @@
 import django_tables2 as tables
 
+from core.tables import FastBodyTable
 from surveys.models import YouSaidWeDid
 
 
-class FeedbackTable(tables.Table):
+class FeedbackTable(FastBodyTable):
     raised_on = tables.DateColumn(verbose_name="Raised")
     organisation = tables.Column(verbose_name="Customer", default="All customers")
     source = tables.Column(accessor="get_source_display", verbose_name="From", order_by="source")
