@@ -17,14 +17,17 @@ needs the bound row falls back to django-tables2's rendering.
 from __future__ import annotations
 
 import inspect
+import re
 
 from django.core.exceptions import FieldDoesNotExist
 from django.db import models
 from django.template import Context, Template
 from django.template.base import render_value_in_context
+from django.template.defaultfilters import date as date_filter
 from django.template.loader import get_template, render_to_string
 from django.utils.html import conditional_escape, escape, format_html
 from django.utils.safestring import SafeData, mark_safe
+from django.utils.timezone import template_localtime
 from django_tables2 import Column, Table
 from django_tables2.columns import ManyToManyColumn, TemplateColumn
 from django_tables2.columns.linkcolumn import BaseLinkColumn
@@ -34,6 +37,8 @@ from django_tables2.utils import Accessor
 #: this module's body.
 TEMPLATE = "core/table.html"
 _MISSING = object()
+#: The template of django-tables2's DateColumn and DateTimeColumn.
+_DATE_TEMPLATE = re.compile(r'\{\{ value\|date:"([^"]*)"\|default:default \}\}')
 _ARGUMENTS = ("value", "record", "column", "bound_column", "table")
 
 
@@ -74,7 +79,15 @@ class _Cell:
         self.identity = getattr(self.render, "__func__", None) is Column.render
         # TemplateColumn.render compiles its template_code for every cell: compiled once here.
         self.template = None
-        if getattr(self.render, "__func__", None) is TemplateColumn.render:
+        self.date_format = None
+        if (
+            getattr(self.render, "__func__", None) is TemplateColumn.render
+            and (found := _DATE_TEMPLATE.fullmatch(column.template_code or ""))
+            and not column.extra_context
+        ):
+            # DateColumn and DateTimeColumn: their template is `value|date:format`.
+            self.date_format = found[1]
+        elif getattr(self.render, "__func__", None) is TemplateColumn.render:
             if callable(column.extra_context):
                 raise _Fallback
             if column.template_code:
@@ -132,6 +145,22 @@ class _Cell:
     def _rendered(self, record, value, counter: int = 0):
         """The cell's content as django-tables2's BoundRow renders it: the column's (or the
         table's render_<name>) render, or its template, then its link."""
+        if self.date_format is not None:
+            # `{{ value|date:format|default:default }}`, escaped as the template would.
+            content = conditional_escape(
+                date_filter(template_localtime(value), self.date_format) or self.default
+            )
+            if self.link:
+                content = self.link(
+                    content,
+                    value=value,
+                    record=record,
+                    column=self.column,
+                    bound_column=self.bound_column,
+                    table=self.table,
+                    bound_row=None,
+                )
+            return content
         arguments = {
             "value": value,
             "record": record,

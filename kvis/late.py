@@ -13,6 +13,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 from datetime import date, datetime
 
+from django.db.models.fields.json import KeyTransform
 from django.utils import timezone
 
 from core.calendar import add_months, first_of_month
@@ -91,15 +92,21 @@ def change_kind(record) -> str:
 def figures_as_issued(month: date, section_key: str) -> tuple[Pack, dict] | None:
     """(pack, figures) of the section `section_key` as printed for `month` in the first
     issued pack that printed it (from its snapshot), or None until the month is issued."""
+    # Only the section's figures are read out of the snapshot, in the database: a whole
+    # snapshot is megabytes of JSON at scale.
+    section = KeyTransform(
+        section_key, KeyTransform("sections", KeyTransform("figures", "snapshot"))
+    )
     issued = (
         Pack.objects.filter(month=first_of_month(month), kind=PackKind.ISSUED)
         .filter(status=PackStatus.READY)
+        .defer("snapshot", "inputs")
+        .annotate(section_figures=section)
         .order_by("issued_at", "pk")
     )
     for pack in issued:
-        figures = pack.snapshot.get("figures", {}).get("sections", {}).get(section_key)
-        if figures is not None:
-            return pack, figures
+        if pack.section_figures is not None:
+            return pack, pack.section_figures
     return None
 
 
