@@ -19,6 +19,7 @@ from __future__ import annotations
 import inspect
 import re
 
+from django.conf import settings
 from django.core.exceptions import FieldDoesNotExist
 from django.db import models
 from django.template import Context, Template
@@ -195,6 +196,8 @@ class _Cell:
     def _escaped(self, content, context) -> str:
         if isinstance(content, str):  # as {{ cell }}: text is escaped unless marked safe
             return content if isinstance(content, SafeData) else escape(content)
+        if type(content) is int and not settings.USE_THOUSAND_SEPARATOR:
+            return str(content)  # what localize gives an int without thousand separators
         if self.localize is False:
             return conditional_escape(str(content))
         return render_value_in_context(content, context)

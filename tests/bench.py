@@ -11,11 +11,10 @@ alone. First on a scratch SQLite database (artifacts/bench.sqlite3):
 Then at scale on PostgreSQL (database `kvi_bench` on 127.0.0.1:5432, user postgres, created
 and dropped here; BENCH_PG_URL overrides the server), filled by `seed_scale` (timed):
 
-- pages through gunicorn on 127.0.0.1 (two sync workers, persistent database connections):
-  p50/p95 latency and requests/s for each page next to the floor, a bare view returning a
-  constant behind the same middleware (kvi_portal.bench_settings adds it; production has no
-  such URL). Requests go out in interleaved rounds from two client threads, bounded in count
-  and time, so the machine's noise falls on every page alike; the ratio is page p95 / floor p95;
+- pages (tests/bench_pages.py, issue #18): every page a role opens, through gunicorn (two sync
+  workers, persistent connections, a Redis cache), at this size and at one tenth of the
+  register (database `kvi_bench_tenth`): p95 cold (the cache flushed before each request) and
+  warm, each as a ratio to the anonymous login page's p95 in the same interleaved rounds;
 - CSV export of the issue register (page and API) of 100k issues: seconds and peak memory,
   next to the export of one month, to show memory stays flat;
 - the CoMC pack of November 2020 at scale (50 more KVIs, the month's issues and breaches):
@@ -25,21 +24,20 @@ and dropped here; BENCH_PG_URL overrides the server), filled by `seed_scale` (ti
 
 from __future__ import annotations
 
-import http.client
 import json
 import multiprocessing as mp
 import os
 import resource
 import secrets
-import socket
 import statistics
 import subprocess
 import sys
 import time
-from concurrent.futures import ThreadPoolExecutor
 from io import StringIO
 from pathlib import Path
 from queue import Empty
+
+from tests import bench_pages
 
 ROOT = Path(__file__).resolve().parents[1]
 ARTIFACTS = ROOT / "artifacts"
@@ -52,12 +50,12 @@ PG_NAME = "kvi_bench"
 PG_URL = f"{PG_SERVER}/{PG_NAME}"
 SCALE_ARGS = ["--kvis", "50", "--months", "60", "--issues", "100000", "--breaches", "10000",
               "--plans", "200"]  # fmt: skip
-WORKERS = 2
-CLIENTS = 2
-ROUNDS = int(os.environ.get("BENCH_ROUNDS", 12))
-PER_ROUND = 15
-TIME_BUDGET = 240  # seconds for all the page rounds
-TARGET_RATIO = 5
+#: The pages are measured at this size and at one tenth of the register (issue #18): the same
+#: KVI catalogue and months, a tenth of the issues, breaches and plans.
+TENTH_NAME = "kvi_bench_tenth"
+TENTH_URL = f"{PG_SERVER}/{TENTH_NAME}"
+TENTH_ARGS = ["--kvis", "50", "--months", "60", "--issues", "10000", "--breaches", "1000",
+              "--plans", "20"]  # fmt: skip
 
 
 def _setup(database_url: str | None = None) -> None:
@@ -240,15 +238,15 @@ def _psql(sql: str) -> None:
     subprocess.run(["psql", f"{PG_SERVER}/postgres", "-q", "-c", sql], check=True)
 
 
-def _seed(queue) -> None:
+def _seed(queue, database_url: str = PG_URL, arguments: list[str] = SCALE_ARGS) -> None:
     """Migrate the empty database and fill it with seed_scale; the seconds are the figure."""
-    _setup(PG_URL)
+    _setup(database_url)
     from django.core.management import call_command
 
     call_command("migrate", verbosity=0)
     started = time.perf_counter()
     out = StringIO()
-    call_command("seed_scale", *SCALE_ARGS, stdout=out)
+    call_command("seed_scale", *arguments, stdout=out)
     seconds = time.perf_counter() - started
     from issues.models import Breach, Issue
     from kvis.models import KVIUpdate
@@ -256,134 +254,13 @@ def _seed(queue) -> None:
     queue.put(
         {
             "seconds": round(seconds, 1),
-            "arguments": " ".join(SCALE_ARGS),
+            "arguments": " ".join(arguments),
             "issues": Issue.objects.count(),
             "breaches": Breach.objects.count(),
             "updates": KVIUpdate.objects.count(),
             "log": out.getvalue().splitlines(),
         }
     )
-
-
-def _targets(queue) -> None:
-    """The URLs to measure (a scale KVI, a scale breach) and a session cookie for ops."""
-    _setup(PG_URL)
-    from django.contrib.auth import get_user_model
-    from django.test import Client
-
-    from issues.models import Breach
-
-    client = Client()
-    client.force_login(get_user_model().objects.get(username="ops"))
-    breach = Breach.objects.filter(description__startswith="Scale breach").order_by("pk").first()
-    queue.put(
-        {
-            "cookie": f"sessionid={client.cookies['sessionid'].value}",
-            "pages": {
-                "floor (bare view)": "/bench/floor/",
-                "dashboard": "/kvis/",
-                "issue register, band + month": "/issues/list/?band=High&month=2020-06",
-                "KVI detail": "/kvis/SCALE-007/",
-                "breach detail": f"/issues/breaches/{breach.pk}/",
-                "API issue list": "/api/issues/",
-            },
-        }
-    )
-
-
-def _free_port() -> int:
-    with socket.socket() as s:
-        s.bind(("127.0.0.1", 0))
-        return s.getsockname()[1]
-
-
-def _get(port: int, path: str, cookie: str) -> tuple[int, float]:
-    started = time.perf_counter()
-    conn = http.client.HTTPConnection("127.0.0.1", port, timeout=60)
-    try:
-        conn.request("GET", path, headers={"Cookie": cookie, "Host": "127.0.0.1"})
-        response = conn.getresponse()
-        response.read()
-        status = response.status
-    finally:
-        conn.close()
-    return status, (time.perf_counter() - started) * 1000
-
-
-def _serve(port: int) -> subprocess.Popen:
-    env = {
-        **os.environ,
-        "DJANGO_SETTINGS_MODULE": "kvi_portal.bench_settings",
-        "DATABASE_URL": PG_URL,
-        "DATABASE_CONN_MAX_AGE": "600",
-        "DJANGO_DEBUG": "false",
-    }
-    gunicorn = str(Path(sys.executable).with_name("gunicorn"))
-    proc = subprocess.Popen(
-        [gunicorn, "kvi_portal.wsgi:application", "--bind", f"127.0.0.1:{port}",
-         "--workers", str(WORKERS), "--log-level", "warning"],
-        cwd=ROOT, env=env,
-    )  # fmt: skip
-    deadline = time.monotonic() + 60
-    while time.monotonic() < deadline:
-        try:
-            _get(port, "/healthz", "")
-            return proc
-        except OSError:
-            time.sleep(0.3)
-    proc.terminate()
-    raise RuntimeError("gunicorn did not start within 60 s")
-
-
-def _percentile(samples: list[float], p: float) -> float:
-    ordered = sorted(samples)
-    return ordered[min(len(ordered) - 1, round(p * (len(ordered) - 1)))]
-
-
-def _pages(targets: dict) -> dict:
-    """Interleaved rounds over every page from CLIENTS threads, bounded by TIME_BUDGET."""
-    port = _free_port()
-    server = _serve(port)
-    cookie, pages = targets["cookie"], targets["pages"]
-    samples = {name: [] for name in pages}
-    busy = dict.fromkeys(pages, 0.0)
-    try:
-        for name, path in pages.items():  # warm up; a page that does not answer 200 stops here
-            for _ in range(3):
-                status, _ms = _get(port, path, cookie)
-                if status != 200:
-                    raise RuntimeError(f"{name} {path} answered {status}")
-        deadline = time.monotonic() + TIME_BUDGET
-        with ThreadPoolExecutor(CLIENTS) as pool:
-            for _ in range(ROUNDS):
-                if time.monotonic() > deadline:
-                    break
-                for name, path in pages.items():
-                    started = time.perf_counter()
-                    results = list(
-                        pool.map(_get, [port] * PER_ROUND, [path] * PER_ROUND, [cookie] * PER_ROUND)
-                    )
-                    busy[name] += time.perf_counter() - started
-                    bad = [s for s, _ms in results if s != 200]
-                    if bad:
-                        raise RuntimeError(f"{name} answered {bad[0]}")
-                    samples[name].extend(ms for _s, ms in results)
-    finally:
-        server.terminate()
-        server.wait(30)
-    floor_p95 = _percentile(samples["floor (bare view)"], 0.95)
-    rows = {}
-    for name, values in samples.items():
-        p95 = _percentile(values, 0.95)
-        rows[name] = {
-            "path": pages[name],
-            "requests": len(values),
-            "p50_ms": round(statistics.median(values), 1),
-            "p95_ms": round(p95, 1),
-            "requests_per_s": round(len(values) / busy[name], 1),
-            "p95_ratio_to_floor": round(p95 / floor_p95, 2),
-        }
-    return rows
 
 
 def _export(queue, path: str) -> None:
@@ -418,8 +295,9 @@ def _export(queue, path: str) -> None:
 def _at_scale() -> dict:
     reuse = bool(os.environ.get("BENCH_REUSE_DB"))  # iterate on pages without seeding again
     if not reuse:
-        _psql(f"DROP DATABASE IF EXISTS {PG_NAME}")
-        _psql(f"CREATE DATABASE {PG_NAME}")
+        for name in (PG_NAME, TENTH_NAME):
+            _psql(f"DROP DATABASE IF EXISTS {name}")
+            _psql(f"CREATE DATABASE {name}")
     results: dict = {}
     try:
         if not reuse:
@@ -428,8 +306,10 @@ def _at_scale() -> dict:
             )
             results["seed_scale"] = _run(_seed)
             print(f"  seeded in {results['seed_scale']['seconds']} s", flush=True)
-        print("measuring pages through gunicorn ...", flush=True)
-        results["pages"] = _pages(_run(_targets))
+            print(f"seeding {TENTH_NAME}: seed_scale {' '.join(TENTH_ARGS)} ...", flush=True)
+            results["seed_scale, one tenth"] = _run(_seed, TENTH_URL, TENTH_ARGS)
+        print("measuring pages through gunicorn, cold and warm, at both sizes ...", flush=True)
+        results["pages"] = bench_pages.measure({"full": PG_URL, "tenth": TENTH_URL})
         _print({"pages": results["pages"]})
         print("measuring CSV exports ...", flush=True)
         results["csv_exports"] = {
@@ -445,7 +325,8 @@ def _at_scale() -> dict:
         results["pack: CoMC Nov 2020 at scale"] = _run(_build, "CoMC", None, PG_URL, 1)
     finally:
         if not (reuse or os.environ.get("BENCH_KEEP_DB")):
-            _psql(f"DROP DATABASE IF EXISTS {PG_NAME}")
+            for name in (PG_NAME, TENTH_NAME):
+                _psql(f"DROP DATABASE IF EXISTS {name}")
     return results
 
 
@@ -467,22 +348,14 @@ def _print(results: dict) -> None:
             f"{'healthz (test client)':<34} p50 {h['p50_ms']} ms, p95 {h['p95_ms']} ms "
             f"over {h['requests']} requests"
         )
-    if seed := results.get("seed_scale"):
-        print(
-            f"\nseed_scale {seed['arguments']} on PostgreSQL: {seed['seconds']} s "
-            f"({seed['issues']} issues, {seed['breaches']} breaches, {seed['updates']} updates)"
-        )
-    if pages := results.get("pages"):
-        print(
-            f"\n{'page (gunicorn, 2 workers)':<34}{'requests':>9}{'p50 ms':>8}{'p95 ms':>8}"
-            f"{'req/s':>7}{'p95/floor':>10}"
-        )
-        for name, row in pages.items():
-            mark = "" if row["p95_ratio_to_floor"] <= TARGET_RATIO else "  over target"
+    for key in ("seed_scale", "seed_scale, one tenth"):
+        if seed := results.get(key):
             print(
-                f"{name:<34}{row['requests']:>9}{row['p50_ms']:>8}{row['p95_ms']:>8}"
-                f"{row['requests_per_s']:>7}{row['p95_ratio_to_floor']:>10}{mark}"
+                f"\nseed_scale {seed['arguments']} on PostgreSQL: {seed['seconds']} s "
+                f"({seed['issues']} issues, {seed['breaches']} breaches, {seed['updates']} updates)"
             )
+    if pages := results.get("pages"):
+        bench_pages.print_table(pages)
     if exports := results.get("csv_exports"):
         print(f"\n{'CSV export':<34}{'rows':>8}{'MB':>6}{'seconds':>9}{'peak MB':>9}")
         for name, row in exports.items():

@@ -12,11 +12,13 @@ from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 
 from core.calendar import LONDON, add_months
-from core.roles import COMMITTEE_MEMBER, CUSTOMER_OPS
-from core.tests.factories import OrganisationFactory
+from core.roles import ADMIN, COMMITTEE_MEMBER, CUSTOMER_OPS
+from core.tests.factories import CommitteeFactory, OrganisationFactory
 from issues.tests.factories import BreachFactory, CommunicationFactory, IssueFactory
 from kvis.models import KVIUpdate, MeasureResult
 from kvis.tests.factories import KVIFactory, KVIUpdateFactory, MeasureFactory
+from meetings.tests.factories import MeetingFactory
+from performance_plans.tests.factories import PlanFactory
 
 pytestmark = pytest.mark.django_db
 
@@ -144,3 +146,97 @@ def test_breach_list(client_for):
     assert counts[0] == counts[1], (
         f"{url}: {counts[0]} queries with {SMALL}, {counts[1]} with {LARGE}"
     )
+
+
+def _assert_flat_list(client, url: str, make) -> None:
+    """A list page: the same queries with SMALL rows as with LARGE; `make(start, stop)` returns
+    the text of the last row it made, which the page must show."""
+    counts = []
+    for start, stop in ((0, SMALL), (SMALL, LARGE)):
+        marker = make(start, stop)
+        counts.append(_queries(client, url, marker))
+    assert counts[0] == counts[1], (
+        f"{url}: {counts[0]} queries with {SMALL}, {counts[1]} with {LARGE}"
+    )
+
+
+def test_issue_list_unfiltered(client_for):
+    customer = OrganisationFactory()
+
+    def make(start, stop):
+        for n in range(start, stop):
+            IssueFactory(
+                title=f"Listed issue {n:03d}",
+                identified_at=JUNE + timedelta(minutes=n),
+                affected_customers=[customer],
+            )
+        return f"Listed issue {stop - 1:03d}"
+
+    _assert_flat_list(client_for(CUSTOMER_OPS), reverse("issues:issue_list"), make)
+
+
+def test_published_register(client_for):
+    def make(start, stop):
+        for n in range(start, stop):
+            IssueFactory(
+                title=f"Published issue {n:03d}", identified_at=JUNE + timedelta(minutes=n)
+            )
+        return f"Published issue {stop - 1:03d}"
+
+    _assert_flat_list(client_for(COMMITTEE_MEMBER), reverse("issues:register"), make)
+
+
+def test_communication_list(client_for):
+    recipient = OrganisationFactory()
+
+    def make(start, stop):
+        for n in range(start, stop):
+            CommunicationFactory(
+                subject=f"Listed communication {n:03d}",
+                sent_at=JUNE + timedelta(minutes=n),
+                recipients=[recipient],
+            )
+        return f"Listed communication {stop - 1:03d}"
+
+    _assert_flat_list(client_for(CUSTOMER_OPS), reverse("issues:communication_list"), make)
+
+
+def test_plan_list(client_for):
+    def make(start, stop):
+        for n in range(start, stop):
+            PlanFactory(title=f"Listed plan {n:03d}")
+        return f"Listed plan {stop - 1:03d}"
+
+    # per_page: every row on the one page, so the last one made shows whatever the order.
+    _assert_flat_list(client_for(ADMIN), reverse("plans:index") + "?per_page=100", make)
+
+
+def test_meeting_list(client_for):
+    committee = CommitteeFactory()
+
+    def make(start, stop):
+        for n in range(start, stop):
+            MeetingFactory(committee=committee, date=date(2021, 1, 4) + timedelta(days=7 * n))
+        return f"{date(2021, 1, 4) + timedelta(days=7 * (stop - 1)):%d %b %Y}"
+
+    url = reverse("meetings:index") + "?per_page=100"
+    _assert_flat_list(client_for(COMMITTEE_MEMBER), url, make)
+
+
+def test_packs_page(client_for):
+    from core.models import Committee
+    from kvis.models import Pack
+
+    def make(start, stop):
+        committee = Committee.objects.first() or CommitteeFactory()
+        for n in range(start, stop):
+            Pack.objects.create(
+                committee=committee,
+                month=add_months(date(2015, 1, 1), n),
+                version=1,
+                requested_at=JUNE,
+                snapshot={"figures": {"sections": {}}},
+            )
+        return f"{add_months(date(2015, 1, 1), stop - 1):%B %Y}"
+
+    _assert_flat_list(client_for(ADMIN), reverse("kvis:packs"), make)
