@@ -42,8 +42,8 @@ lint: install
 	git ls-files '*.py' | xargs $(BIN)/django-upgrade --target-version 5.2 --check
 
 # Speed figures: SQLite pack builds, then at scale on PostgreSQL at 127.0.0.1:5432 (user
-# postgres; database kvi_bench created and dropped; BENCH_PG_URL=postgres://u@host:port overrides)
-# with pages through gunicorn. `make bench BENCH=scale` runs only the PostgreSQL part.
+# postgres; databases kvi_bench and kvi_bench_tenth created and dropped; BENCH_PG_URL=postgres://u@host:port
+# overrides) with pages through gunicorn and Redis at 127.0.0.1:6379 (databases 5 and 6). `make bench BENCH=scale` runs only the PostgreSQL part.
 bench: install
 	$(BIN)/python -m tests.bench $(BENCH)
 

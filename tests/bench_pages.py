@@ -34,7 +34,7 @@ TARGET_RATIO = 4
 GROWTH_LIMIT = 1.3
 REDIS = os.environ.get("BENCH_REDIS", "redis://127.0.0.1:6379")
 #: Redis databases the two servers cache in (flushed freely: nothing else may use them).
-REDIS_DBS = {"full": 5, "tenth": 6}
+REDIS_DBS = {"full": 5, "tenth": 6, "before full": 7, "before tenth": 8}
 LOGIN = "login page (anonymous)"
 
 
@@ -132,7 +132,7 @@ def _get(port: int, path: str, cookie: str) -> tuple[int, float, bytes]:
     return status, (time.perf_counter() - started) * 1000, body
 
 
-def _serve(port: int, database_url: str, cache_url: str) -> subprocess.Popen:
+def _serve(port: int, database_url: str, cache_url: str, root: Path = ROOT) -> subprocess.Popen:
     env = {
         **os.environ,
         "DJANGO_SETTINGS_MODULE": "kvi_portal.settings",
@@ -147,7 +147,7 @@ def _serve(port: int, database_url: str, cache_url: str) -> subprocess.Popen:
     proc = subprocess.Popen(
         [gunicorn, "kvi_portal.wsgi:application", "--bind", f"127.0.0.1:{port}",
          "--workers", str(WORKERS), "--log-level", "warning", "--timeout", "300"],
-        cwd=ROOT, env=env,
+        cwd=root, env=env,
     )  # fmt: skip
     deadline = time.monotonic() + 60
     while time.monotonic() < deadline:
@@ -165,8 +165,9 @@ def _percentile(samples: list[float], p: float) -> float:
     return ordered[min(len(ordered) - 1, round(p * (len(ordered) - 1)))]
 
 
-def measure(databases: dict[str, str], rounds: int = ROUNDS) -> dict:
-    """Cold and warm p95 of every page at each size (`databases`: size -> URL), interleaved."""
+def measure(databases: dict[str, str], rounds: int = ROUNDS, roots: dict | None = None) -> dict:
+    """Cold and warm p95 of every page at each size (`databases`: size -> URL), interleaved.
+    `roots`: another checkout of the project to serve a size from (a before/after run)."""
     import redis
 
     servers, caches, targets = {}, {}, {}
@@ -175,7 +176,8 @@ def measure(databases: dict[str, str], rounds: int = ROUNDS) -> dict:
             port = _free_port()
             cache_url = f"{REDIS}/{REDIS_DBS[size]}"
             caches[size] = redis.Redis.from_url(cache_url)
-            servers[size] = (port, _serve(port, url, cache_url))
+            root = (roots or {}).get(size, ROOT)
+            servers[size] = (port, _serve(port, url, cache_url, root))
             targets[size] = _run(_targets, url)["pages"]
         samples = {
             (size, name, kind): []
@@ -256,10 +258,27 @@ def print_table(rows: dict) -> None:
 
 
 def main() -> None:
+    """`python -m tests.bench_pages FULL_URL TENTH_URL [BEFORE_CHECKOUT]`: with a checkout of
+    the code before (e.g. `git archive main`), both are measured in the same rounds."""
     import json
 
     full, tenth = sys.argv[1:3]
-    rows = measure({"full": full, "tenth": tenth})
+    databases = {"full": full, "tenth": tenth}
+    roots = {}
+    if len(sys.argv) > 3:
+        before = Path(sys.argv[3]).resolve()
+        databases.update({"before full": full, "before tenth": tenth})
+        roots = {"before full": before, "before tenth": before}
+    rows = measure(databases, roots=roots)
+    if roots:
+        print("\nbefore (the checkout given):")
+        print_table(
+            {
+                name: {"full": row["before full"], "tenth": row["before tenth"]}
+                for name, row in rows.items()
+            }
+        )
+        print("\nafter (this checkout):")
     print_table(rows)
     out = ROOT / "artifacts" / "bench-pages.json"
     out.parent.mkdir(exist_ok=True)
