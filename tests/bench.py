@@ -24,15 +24,18 @@ and dropped here; BENCH_PG_URL overrides the server), filled by `seed_scale` (ti
 
 from __future__ import annotations
 
+import http.client
 import json
 import multiprocessing as mp
 import os
 import resource
 import secrets
+import socket
 import statistics
 import subprocess
 import sys
 import time
+from concurrent.futures import ThreadPoolExecutor
 from io import StringIO
 from pathlib import Path
 from queue import Empty
