@@ -41,7 +41,9 @@ def _assert_flat(client, url: str, make, small_marker, large_marker) -> None:
     small = _queries(client, url, small_marker)
     make(SMALL, LARGE)
     large = _queries(client, url, large_marker)
-    assert small == large, f"{url}: {small} queries with {SMALL} rows, {large} with {LARGE}"
+    # Never more with more rows; one fewer is allowed: a section whose capped list is filled by
+    # its first part skips the query for the rest (the overview's overdue tasks).
+    assert large <= small, f"{url}: {small} queries with {SMALL} rows, {large} with {LARGE}"
 
 
 def test_dashboard(client_for):
