@@ -86,6 +86,21 @@ class YearFilter(django_filters.NumberFilter):
         super().__init__(*args, **kwargs)
 
 
+class OpenChoiceField(django_filters.fields.ChoiceField):
+    """A choice among names the data holds; a name that is none of them is kept as it is."""
+
+    def valid_value(self, value):
+        return True
+
+
+class DataChoiceFilter(django_filters.ChoiceFilter):
+    """A list filter on a name whose choices come from the data (e.g. the matrices' bands): a
+    name that is none of them matches nothing, as a reference to a missing record does; the
+    schema can say it is a name but not which names exist."""
+
+    field_class = OpenChoiceField
+
+
 class UnknownKey(str):
     """A well-formed key that names no record (as a reference filter holds it)."""
 

@@ -3,7 +3,7 @@
 import django_filters
 from django import forms
 
-from core.filters import FlagFilter, MonthFilter, ReferenceFilter
+from core.filters import DataChoiceFilter, FlagFilter, MonthFilter, ReferenceFilter
 from core.models import Organisation
 from issues.models import Band, Breach, Communication, Issue, IssueStatus, Severity, month_bounds
 
@@ -44,7 +44,7 @@ def _customers():
 
 class IssueFilter(django_filters.FilterSet):
     status = django_filters.ChoiceFilter(choices=IssueStatus.choices)
-    band = django_filters.ChoiceFilter(choices=_band_choices)
+    band = DataChoiceFilter(choices=_band_choices)
     customer = ReferenceFilter(
         field_name="affected_customers", queryset=_customers(), label="Customer"
     )
