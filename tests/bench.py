@@ -372,6 +372,9 @@ def main() -> None:
     """`python -m tests.bench [sqlite|scale|pack]`: sqlite and scale by default; `pack` is
     the demo pack alone."""
     parts = sys.argv[1:] or ["sqlite", "scale"]
+    # Debug is off as in production: one key for this run, so every process and server it
+    # starts signs and reads the same sessions.
+    os.environ.setdefault("DJANGO_SECRET_KEY", f"bench-{secrets.token_urlsafe(40)}")
     ARTIFACTS.mkdir(exist_ok=True)
     results: dict = {}
     if "sqlite" in parts:
@@ -447,10 +450,7 @@ def _export_once(path: str, headers: dict) -> dict:
         s.bind(("127.0.0.1", 0))
         port = s.getsockname()[1]
     env = {**os.environ, "DATABASE_URL": PG_URL, "DATABASE_CONN_MAX_AGE": "600",
-           "DJANGO_DEBUG": "false", "DJANGO_ALLOWED_HOSTS": "127.0.0.1",
-           # Debug is off, so the server needs a key (this process may not have set one).
-           "DJANGO_SECRET_KEY": os.environ.get("DJANGO_SECRET_KEY")
-           or f"bench-{secrets.token_urlsafe(40)}"}  # fmt: skip
+           "DJANGO_DEBUG": "false", "DJANGO_ALLOWED_HOSTS": "127.0.0.1"}  # fmt: skip
     gunicorn = str(Path(sys.executable).with_name("gunicorn"))
     server = subprocess.Popen(
         [gunicorn, "kvi_portal.wsgi:application", "--bind", f"127.0.0.1:{port}",
