@@ -2,6 +2,7 @@
 
 import django_filters
 from django import forms
+from django.core import validators
 from drf_spectacular.utils import extend_schema_field
 
 from core import calendar
@@ -87,7 +88,10 @@ class YearFilter(django_filters.NumberFilter):
 
 
 class OpenChoiceField(django_filters.fields.ChoiceField):
-    """A choice among names the data holds; a name that is none of them is kept as it is."""
+    """A choice among names the data holds; a name that is none of them is kept as it is (but
+    never one with a NUL, which no name holds and the schema excludes)."""
+
+    default_validators = [validators.ProhibitNullCharactersValidator()]
 
     def valid_value(self, value):
         return True
