@@ -16,7 +16,6 @@ the shared kvi_scale and a tenth-size copy) without seeding anything.
 from __future__ import annotations
 
 import http.client
-import multiprocessing as mp
 import os
 import socket
 import statistics
@@ -24,7 +23,6 @@ import subprocess
 import sys
 import time
 from pathlib import Path
-from queue import Empty
 
 ROOT = Path(__file__).resolve().parents[1]
 WORKERS = 2
@@ -91,25 +89,6 @@ def _targets(queue, database_url: str) -> None:
     )
 
 
-def _run(target, *args) -> dict:
-    ctx = mp.get_context("spawn")
-    queue = ctx.Queue()
-    proc = ctx.Process(target=target, args=(queue, *args))
-    proc.start()
-    deadline = time.monotonic() + 300
-    while time.monotonic() < deadline:
-        try:
-            result = queue.get(timeout=1)
-        except Empty:
-            if not proc.is_alive():
-                raise RuntimeError(f"{target.__name__} failed: see its traceback above") from None
-            continue
-        proc.join()
-        return result
-    proc.kill()
-    raise RuntimeError(f"{target.__name__} took more than 300 s")
-
-
 def _free_port() -> int:
     with socket.socket() as s:
         s.bind(("127.0.0.1", 0))
@@ -169,6 +148,8 @@ def measure(databases: dict[str, str], rounds: int = ROUNDS, roots: dict | None 
     """Cold and warm p95 of every page at each size (`databases`: size -> URL), interleaved.
     `roots`: another checkout of the project to serve a size from (a before/after run)."""
     import redis
+
+    from tests.bench import _run  # here: tests.bench imports this module
 
     servers, caches, targets = {}, {}, {}
     try:
