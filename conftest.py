@@ -228,3 +228,18 @@ def _login_throttling_off(settings):
     """django-axes refuses `client.login()` (it has no request) and would carry failed logins
     from one test to the next; tests that check throttling turn it back on themselves."""
     settings.AXES_ENABLED = False
+
+
+@pytest.fixture(scope="module")
+def demo_data(django_db_setup, django_db_blocker):
+    """The demo data, loaded once per module inside a transaction that is rolled back after
+    it; each test runs in its own savepoint within it (loading takes seconds)."""
+    from io import StringIO
+
+    from django.core.management import call_command
+    from django.db import transaction
+
+    with django_db_blocker.unblock(), transaction.atomic():
+        call_command("load_demo", stdout=StringIO())
+        yield
+        transaction.set_rollback(True)
