@@ -11,6 +11,7 @@ Idempotent: every record is looked up by its natural key before it is created.
 from __future__ import annotations
 
 import json
+from collections import defaultdict
 from datetime import date, timedelta
 from pathlib import Path
 
@@ -301,12 +302,30 @@ def _date_history_when_it_happened() -> None:
     stood at a month's end (from their history), so each history row is dated on the latest
     plan date it carries (a review's on the day it was held), as if the PAFA had recorded it
     then. Rows already dated before today are left alone: the load stays idempotent."""
-    from performance_plans.models import Plan, Review
+    from performance_plans.models import Action, ActionProgress, Chase, Escalation, Plan, Review
 
     today = localdate()
-    for model, fields in ((Plan, _PLAN_DATES), (Review, ("held_on",))):
+
+    def date_row(row, day: date) -> None:
+        if day < today:
+            row.history_date = end_of_day(day) - timedelta(hours=6)
+            row.save(update_fields=["history_date"])
+
+    dated = ((Plan, _PLAN_DATES), (Review, ("held_on",)), (Chase, ("chased_on",)))
+    for model, fields in (*dated, (Escalation, ("escalated_on",))):
         for row in model.history.filter(history_date__date__gte=today):
             days = [getattr(row, f) for f in fields if getattr(row, f, None)]
-            if days and max(days) < today:
-                row.history_date = end_of_day(max(days)) - timedelta(hours=6)
-                row.save(update_fields=["history_date"])
+            if days:
+                date_row(row, max(days))
+    # An action is recorded when it starts, and its progress on the day of each review.
+    held = defaultdict(list)
+    for action in Action.objects.all():
+        held[action.pk].append(action.start_on)
+    for action_id, day in ActionProgress.objects.order_by("review__held_on").values_list(
+        "action_id", "review__held_on"
+    ):
+        held[action_id].append(day)
+    for action_id in held:
+        rows = Action.history.filter(id=action_id, history_date__date__gte=today)
+        for row, day in zip(rows.order_by("history_id"), held[action_id], strict=False):
+            date_row(row, day)

@@ -10,6 +10,7 @@ from datetime import date, datetime
 from django.utils import timezone
 
 from core.calendar import add_months, end_of_day, first_of_month, local_day, month_end
+from core.history import as_of
 from core.models import Organisation
 from kvis.rules import Rag
 from performance_plans.models import Action, Chase, Escalation, Plan, Review
@@ -39,7 +40,7 @@ def _month_end_moment(month: date) -> datetime:
 def plans_as_of(moment: datetime) -> list[Plan]:
     """The plans as they stood at `moment`, from their history (a plan recorded later is
     not there), ordered by party name."""
-    plans = list(Plan.history.as_of(moment))
+    plans = list(as_of(Plan, moment))
     parties = Organisation.objects.in_bulk({p.party_id for p in plans})
     for plan in plans:
         plan.party = parties[plan.party_id]
@@ -50,7 +51,7 @@ def _latest_held_rags_as_of(moment: datetime, plans: list[Plan]) -> dict[int, st
     """Plan id → RAG of its latest review held by `moment`, as the review stood then."""
     day, ids = local_day(moment), {p.pk for p in plans}
     latest: dict[int, tuple] = {}
-    for review in Review.history.as_of(moment):
+    for review in as_of(Review, moment):
         if review.plan_id not in ids or review.held_on is None or review.held_on > day:
             continue
         key = (review.held_on, review.pk)
@@ -69,7 +70,8 @@ def _by_plan(queryset) -> dict[int, list]:
 def parties_context(committee, month: date) -> dict:
     """Every party on an open plan at the end of `month`, with its step, step dates, status,
     RAG and next review as they stood then (from the plans' and reviews' history), actions
-    not yet complete (next due first), and the month's chases and escalations; and the final
+    not complete then (next due first), and the month's chases and escalations recorded by
+    then (from their history too); and the final
     documentation of the plans closed in `month`."""
     month = first_of_month(month)
     next_month = add_months(month, 1)
@@ -77,16 +79,22 @@ def parties_context(committee, month: date) -> dict:
     plans = plans_as_of(moment)
     rags = _latest_held_rags_as_of(moment, plans)
     ids = [p.pk for p in plans]
+    # Actions, chases and escalations as they stood then too: an action completed in December
+    # is still open in November's pack, a chase recorded in December is not in it.
     actions = _by_plan(
-        Action.objects.filter(plan__in=ids, percent_complete__lt=100).order_by("due_on")
+        as_of(Action, moment)
+        .filter(plan_id__in=ids, percent_complete__lt=100)
+        .order_by("due_on", "id")
     )
     chases = _by_plan(
-        Chase.objects.filter(plan__in=ids, chased_on__gte=month, chased_on__lt=next_month)
+        as_of(Chase, moment)
+        .filter(plan_id__in=ids, chased_on__gte=month, chased_on__lt=next_month)
+        .order_by("chased_on", "id")
     )
     escalations = _by_plan(
-        Escalation.objects.filter(
-            plan__in=ids, escalated_on__gte=month, escalated_on__lt=next_month
-        )
+        as_of(Escalation, moment)
+        .filter(plan_id__in=ids, escalated_on__gte=month, escalated_on__lt=next_month)
+        .order_by("escalated_on", "id")
     )
     open_plans = [
         {
