@@ -498,3 +498,19 @@ def test_the_overview_lists_the_months_breaches_and_issues_as_the_pack_does(clie
     assert breach.reference in html and "Report sent to the wrong party" in html
     assert issue.reference in html and "Meter reads rejected" in html
     assert "attached to this pack" not in html
+
+
+def test_the_issue_page_says_why_nothing_is_due(client_for):
+    c = client_for(CUSTOMER_OPS)
+    issue = IssueFactory(impact=3, financial=3)
+    for action in issue.actions.all():
+        c.post(reverse("issues:action_done_now", args=[action.pk]))
+    lead = _due_next(c.get(reverse("issues:issue_detail", args=[issue.pk])))
+    done = issue.actions.count()
+    assert done and f"Nothing is due: every required action is done ({done}," in lead
+    assert "Record done now" not in lead
+
+    low = IssueFactory(impact=1, financial=1)
+    assert not low.actions.exists()
+    lead = _due_next(c.get(reverse("issues:issue_detail", args=[low.pk])))
+    assert f"Nothing is due: a {low.band} issue has no required actions." in lead
