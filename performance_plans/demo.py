@@ -311,10 +311,21 @@ def _date_history_when_it_happened() -> None:
             row.history_date = end_of_day(day) - timedelta(hours=6)
             row.save(update_fields=["history_date"])
 
+    held_reviews = defaultdict(list)
+    for plan_id, day in Review.objects.exclude(held_on=None).values_list("plan_id", "held_on"):
+        held_reviews[plan_id].append(day)
+
+    def review_that_set(row) -> list[date]:
+        """A plan row moving its next review was written by the review held last before it."""
+        before = [d for d in held_reviews[row.id] if row.next_review_on and d < row.next_review_on]
+        return [max(before)] if before else []
+
     dated = ((Plan, _PLAN_DATES), (Review, ("held_on",)), (Chase, ("chased_on",)))
     for model, fields in (*dated, (Escalation, ("escalated_on",))):
         for row in model.history.filter(history_date__date__gte=today):
             days = [getattr(row, f) for f in fields if getattr(row, f, None)]
+            if model is Plan:
+                days += review_that_set(row)
             if days:
                 date_row(row, max(days))
     # An action is recorded when it starts, and its progress on the day of each review.
@@ -329,3 +340,12 @@ def _date_history_when_it_happened() -> None:
         rows = Action.history.filter(id=action_id, history_date__date__gte=today)
         for row, day in zip(rows.order_by("history_id"), held[action_id], strict=False):
             date_row(row, day)
+    # A row that carries no date of its own (a review scheduled, not yet held) was written
+    # before the rows that follow it: it may not stand after them in the record's history.
+    for model in (Plan, Review, Chase, Escalation, Action):
+        ceiling = {}
+        for row in model.history.order_by("-history_id"):
+            if row.id in ceiling and row.history_date > ceiling[row.id]:
+                row.history_date = ceiling[row.id]
+                row.save(update_fields=["history_date"])
+            ceiling[row.id] = row.history_date

@@ -340,6 +340,37 @@ def test_demo_is_idempotent_and_sets_up_the_two_plans(django_user_model):
     )
 
 
+def test_the_demo_plans_read_the_same_in_every_months_pack_as_they_stand_now(django_user_model):
+    """Each month's PAC section lists each plan once; the current month's shows the SES plan as
+    the plan page does (its RAG from the last review held, its next review, its open actions),
+    and the month before shows its next review as it was then, not a later one."""
+    from core import demo as core_demo
+    from core.calendar import add_months, first_of_month, localdate
+    from performance_plans.pack import parties_context
+
+    core_demo.load()
+    demo.load()
+    ses = Plan.objects.get(party__short_name="SES")
+    this_month = first_of_month(localdate())
+    for month in (add_months(this_month, -2), add_months(this_month, -1), this_month):
+        rows = parties_context(None, month)["open_plans"]
+        assert len(rows) == len({row["plan"].pk for row in rows}), month
+    [now] = [r for r in parties_context(None, this_month)["open_plans"] if r["plan"] == ses]
+    last_held = ses.reviews.exclude(held_on=None).order_by("-held_on").first()
+    assert now["rag"].value == last_held.plan_rag
+    assert now["next_review_on"] == ses.next_review_on
+    open_actions = ses.actions.filter(percent_complete__lt=100).order_by("due_on")
+    assert [a.pk for a in now["actions"]] == [a.pk for a in open_actions]
+    before = add_months(this_month, -1)
+    for row in parties_context(None, before)["open_plans"]:
+        if row["next_review_on"]:
+            assert row["next_review_on"] > max(
+                r.held_on
+                for r in row["plan"].reviews.exclude(held_on=None)
+                if r.held_on < first_of_month(add_months(before, 1))
+            )
+
+
 def test_a_plan_rag_that_differs_from_its_actions_says_why(committee_user):
     from performance_plans.models import ActionProgress, Review
     from performance_plans.tests.factories import ActionFactory
