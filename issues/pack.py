@@ -10,13 +10,13 @@ embeds in the PDF and links.
 from __future__ import annotations
 
 from collections import Counter
-from datetime import date
+from datetime import date, datetime, timedelta
 from itertools import islice
 
 from django.db.models import Count, Min, Q
 from django.utils import timezone
 
-from core.calendar import add_months
+from core.calendar import add_months, local_day
 from issues import rules, selectors
 from issues.models import (
     CHECKLIST,
@@ -94,30 +94,31 @@ def _matrix(open_issues) -> dict:
     }
 
 
-def _next_due(issue_ids: list[int]) -> dict[int, date]:
-    """Each issue's next open action or rectification task due (a day), in two queries."""
-    actions = (
-        IssueAction.objects.filter(issue_id__in=issue_ids, done_at__isnull=True)
-        .order_by()
-        .values("issue_id")
-        .annotate(due=Min("due_at"))
-        .values_list("issue_id", "due")
-    )
-    tasks = (
-        RectificationTask.objects.filter(issue_id__in=issue_ids, done_date__isnull=True)
-        .order_by()
-        .values("issue_id")
-        .annotate(due=Min("due_date"))
-        .values_list("issue_id", "due")
+def _next_due(issue_ids: list[int], as_of) -> dict[int, date]:
+    """Each issue's next action or rectification task due (a London day) among those not done
+    by `as_of` (the month's end, as the rest of the section): one query for each kind."""
+    last_day = local_day(as_of - timedelta(microseconds=1))
+    open_then = (
+        (IssueAction, "due_at", Q(done_at__isnull=True) | Q(done_at__gte=as_of)),
+        (RectificationTask, "due_date", Q(done_date__isnull=True) | Q(done_date__gt=last_day)),
     )
     found: dict[int, date] = {}
-    for issue_id, due in [*((i, d.date()) for i, d in actions), *tasks]:
-        found[issue_id] = min(due, found.get(issue_id, due))
+    for model, due_field, not_done in open_then:
+        rows = (
+            model.objects.filter(not_done, issue_id__in=issue_ids)
+            .order_by()
+            .values("issue_id")
+            .annotate(due=Min(due_field))
+            .values_list("issue_id", "due")
+        )
+        for issue_id, due in rows:
+            day = local_day(due) if isinstance(due, datetime) else due
+            found[issue_id] = min(day, found.get(issue_id, day))
     return found
 
 
-def _register_rows(issues: list[Issue], new_from, new_to) -> list[dict]:
-    due = _next_due([i.id for i in issues])
+def _register_rows(issues: list[Issue], new_from, new_to, as_of) -> list[dict]:
+    due = _next_due([i.id for i in issues], as_of)
     return [
         {
             "issue": i,
@@ -129,11 +130,11 @@ def _register_rows(issues: list[Issue], new_from, new_to) -> list[dict]:
     ]
 
 
-def _register_csv_rows(listed, new_from, new_to, chunk_size: int = 2000):
+def _register_csv_rows(listed, new_from, new_to, as_of, chunk_size: int = 2000):
     """Every listed issue as a CSV row, read a chunk at a time when the pack writes its CSV."""
     issues = listed.iterator(chunk_size=chunk_size)
     while chunk := list(islice(issues, chunk_size)):
-        for r in _register_rows(chunk, new_from, new_to):
+        for r in _register_rows(chunk, new_from, new_to, as_of):
             yield [
                 r["issue"].reference,
                 r["issue"].title,
@@ -164,7 +165,7 @@ def issue_register_context(committee, month: date) -> dict:
     row_count = listed.count()
     cap = LIST_ROWS["issues"]
     printed = listed if row_count <= cap else listed.filter(band="High")
-    shown = _register_rows(list(printed[:cap]), new_from, new_to)
+    shown = _register_rows(list(printed[:cap]), new_from, new_to, as_of)
     header = ["Reference", "Title", "Score", "Band", "Owner", "Status", "Next action due", "New"]
     cap = LIST_ROWS["overdue"]
     # The longest overdue first, in the list and in its appendix.
@@ -193,7 +194,7 @@ def issue_register_context(committee, month: date) -> dict:
         "appendix": _appendix(
             f"issues-{month:%Y-%m}.csv",
             header,
-            _register_csv_rows(listed, new_from, new_to),
+            _register_csv_rows(listed, new_from, new_to, as_of),
             len(shown),
             row_count,
         ),
