@@ -10,7 +10,7 @@ embeds in the PDF and links.
 from __future__ import annotations
 
 from collections import Counter
-from datetime import date, datetime, timedelta
+from datetime import date, datetime
 from itertools import islice
 
 from django.db.models import Count, Min, Q
@@ -96,16 +96,15 @@ def _matrix(open_issues) -> dict:
 
 def _next_due(issue_ids: list[int], as_of) -> dict[int, date]:
     """Each issue's next action or rectification task due (a London day) among those not done
-    by `as_of` (the month's end, as the rest of the section): one query for each kind."""
-    last_day = local_day(as_of - timedelta(microseconds=1))
+    at `as_of`, read as the section's overdue figures read it: one query for each kind."""
     open_then = (
-        (IssueAction, "due_at", Q(done_at__isnull=True) | Q(done_at__gte=as_of)),
-        (RectificationTask, "due_date", Q(done_date__isnull=True) | Q(done_date__gt=last_day)),
+        (IssueAction.objects.not_done_at(as_of), "due_at"),
+        (RectificationTask.objects.not_done_on(local_day(as_of)), "due_date"),
     )
     found: dict[int, date] = {}
-    for model, due_field, not_done in open_then:
+    for queryset, due_field in open_then:
         rows = (
-            model.objects.filter(not_done, issue_id__in=issue_ids)
+            queryset.filter(issue_id__in=issue_ids)
             .order_by()
             .values("issue_id")
             .annotate(due=Min(due_field))

@@ -205,12 +205,14 @@ class ActionKind(models.TextChoices):
 
 
 class IssueActionQuerySet(models.QuerySet):
+    def not_done_at(self, at: datetime) -> IssueActionQuerySet:
+        """Required actions not done at the moment `at` (never, or done after it)."""
+        return self.filter(models.Q(done_at__isnull=True) | models.Q(done_at__gt=at))
+
     def overdue(self, at: datetime | None = None) -> IssueActionQuerySet:
         """Required actions past their due time and not done by `at` (default now)."""
         at = at or timezone.now()
-        return self.filter(due_at__lt=at).filter(
-            models.Q(done_at__isnull=True) | models.Q(done_at__gt=at)
-        )
+        return self.filter(due_at__lt=at).not_done_at(at)
 
 
 class IssueAction(models.Model):
@@ -242,12 +244,14 @@ class IssueAction(models.Model):
 
 
 class RectificationTaskQuerySet(models.QuerySet):
+    def not_done_on(self, day: date) -> RectificationTaskQuerySet:
+        """Tasks not done by the end of `day` (never, or on a later day)."""
+        return self.filter(models.Q(done_date__isnull=True) | models.Q(done_date__gt=day))
+
     def overdue(self, today: date | None = None) -> RectificationTaskQuerySet:
         """Tasks past their due date and not done by `today` (default today)."""
         today = today or timezone.localdate()
-        return self.filter(due_date__lt=today).filter(
-            models.Q(done_date__isnull=True) | models.Q(done_date__gt=today)
-        )
+        return self.filter(due_date__lt=today).not_done_on(today)
 
 
 class RectificationTask(models.Model):

@@ -43,8 +43,12 @@ def test_a_task_done_after_the_month_is_still_due_in_that_months_pack():
     issue.actions.update(done_at=datetime(2021, 6, 15, 9, tzinfo=LONDON))
     task = RectificationTaskFactory(issue=issue, due_date=date(2021, 6, 28))
     assert _next_due(issue) == date(2021, 6, 28)
-    RectificationTask.objects.filter(pk=task.pk).update(done_date=date(2021, 7, 1))
+    RectificationTask.objects.filter(pk=task.pk).update(done_date=date(2021, 7, 2))
     assert _next_due(issue) == date(2021, 6, 28)
+    # A day has no hour: the month's figures count a task done on the 1st as done by the
+    # month's end (first instant of the 1st), and so does its list.
+    RectificationTask.objects.filter(pk=task.pk).update(done_date=date(2021, 7, 1))
+    assert _next_due(issue) is None
     RectificationTask.objects.filter(pk=task.pk).update(done_date=date(2021, 6, 30))
     assert _next_due(issue) is None
 
