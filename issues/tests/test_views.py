@@ -514,3 +514,7 @@ def test_the_issue_page_says_why_nothing_is_due(client_for):
     assert not low.actions.exists()
     lead = _due_next(c.get(reverse("issues:issue_detail", args=[low.pk])))
     assert f"Nothing is due: a {low.band} issue has no required actions." in lead
+
+    unscored = IssueFactory()
+    lead = _due_next(c.get(reverse("issues:issue_detail", args=[unscored.pk])))
+    assert "Nothing is due: the issue is not scored yet" in lead
