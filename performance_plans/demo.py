@@ -320,8 +320,13 @@ def _date_history_when_it_happened() -> None:
         before = [d for d in held_reviews[row.id] if row.next_review_on and d < row.next_review_on]
         return [max(before)] if before else []
 
-    dated = ((Plan, _PLAN_DATES), (Review, ("held_on",)), (Chase, ("chased_on",)))
-    for model, fields in (*dated, (Escalation, ("escalated_on",))):
+    dated = (
+        (Plan, _PLAN_DATES),
+        (Review, ("held_on",)),
+        (Chase, ("chased_on",)),
+        (Escalation, ("escalated_on",)),
+    )
+    for model, fields in dated:
         for row in model.history.filter(history_date__date__gte=today):
             days = [getattr(row, f) for f in fields if getattr(row, f, None)]
             if model is Plan:
