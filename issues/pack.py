@@ -52,12 +52,6 @@ def _as_of(month: date):
     return min(month_bounds(month)[1], timezone.now())
 
 
-def _open_at(as_of):
-    return Issue.objects.filter(identified_at__lt=as_of).filter(
-        Q(resolved_at__isnull=True) | Q(resolved_at__gte=as_of)
-    )
-
-
 def _matrix(open_issues) -> dict:
     """Open issues counted in the 3×3 impact × financial grid, with each cell's band: one
     GROUP BY in the database."""
@@ -154,7 +148,7 @@ def issue_register_context(committee, month: date) -> dict:
     previous = dict(selectors.age_profile(add_months(month, -1)))
     as_of = _as_of(month)
     new_from, new_to = month_bounds(month)
-    open_issues = _open_at(as_of)
+    open_issues = Issue.objects.open_at(as_of)
     new = Q(identified_at__gte=new_from, identified_at__lt=new_to)
     listed = (
         open_issues.filter(Q(band__in=LISTED_BANDS) | new)
